@@ -1,0 +1,605 @@
+/* test_scene.c — the scene loader: every field of a complete scene, every
+ * default, colours, frame counts, the default view, and every invalid scene
+ * in tests/bad/ (each names its exact expected message on its first line). */
+#include <dirent.h>
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "scene/scene.h"
+#include "scene/yaml_read.h"
+
+#define EPS 1e-12
+#define BAD_DIR "tests/bad"
+#define ERROR_PREFIX "# error: "
+
+/* A scene with every key set, none to its default. */
+static const char full_scene[] = "video:\n"
+                                 "  size: [640, 360]\n"
+                                 "  fps: 30\n"
+                                 "  duration: 2.5\n"
+                                 "  background: \"#102030\"\n"
+                                 "text:\n"
+                                 "  title: 'Soft kNN'\n"
+                                 "view:\n"
+                                 "  x: [-5, 5]\n"
+                                 "  y: [-2.5, 3]\n"
+                                 "attention:\n"
+                                 "  kernel: dot\n"
+                                 "  bandwidth: 0.25\n"
+                                 "  temperature: 2\n"
+                                 "keys:\n"
+                                 "  - at: [-4.5, 2.0]\n"
+                                 "    value: \"#e11d48\"\n"
+                                 "    label: \"cat\"\n"
+                                 "  - {at: [1, -1], value: SteelBlue}\n"
+                                 "query:\n"
+                                 "  path:\n"
+                                 "    points: [[0, 0], [1, 1], [2, 0], [1, -1]]\n"
+                                 "    closed: false\n";
+
+/* Only the required keys; the view's default is worked out in test_defaults. */
+static const char minimal_scene[] = "keys:\n"
+                                    "  - at: [1, 2]\n"
+                                    "    value: red\n"
+                                    "  - at: [3, 2]\n"
+                                    "    value: \"#f80\"\n"
+                                    "query:\n"
+                                    "  path:\n"
+                                    "    points: [[0, 1], [2, 5], [4, 3]]\n";
+
+/* cmocka 1.1 compares floats only; doubles need their own check. */
+#define assert_near(a, b) assert_near_at((a), (b), __FILE__, __LINE__)
+
+static void assert_near_at(double a, double b, const char *file, int line)
+{
+    if (fabs(a - b) <= EPS)
+        return;
+    print_error("%.17g != %.17g (within %g)\n", a, b, EPS);
+    _fail(file, line);
+}
+
+static sk_scene *load_ok(const char *text)
+{
+    sk_scene *scene = NULL;
+    sk_error err = {0};
+    sk_status status = sk_scene_load_string(text, "test.yaml", &scene, &err);
+    if (status != SK_OK)
+        print_error("unexpected error: %s\n", err.message);
+    assert_int_equal(status, SK_OK);
+    assert_non_null(scene);
+    return scene;
+}
+
+/* Loads text expecting SK_EINPUT and returns the message (static buffer). */
+static const char *load_fails(const char *text)
+{
+    static sk_error err;
+    sk_scene *scene = (sk_scene *)&err; /* must be reset to NULL */
+    memset(&err, 0, sizeof err);
+    assert_int_equal(sk_scene_load_string(text, "t.yaml", &scene, &err), SK_EINPUT);
+    assert_int_equal(err.status, SK_EINPUT);
+    assert_null(scene);
+    return err.message;
+}
+
+static void assert_rgb(sk_rgb c, double r, double g, double b)
+{
+    assert_near(c.r, r);
+    assert_near(c.g, g);
+    assert_near(c.b, b);
+}
+
+static void test_full_scene(void **state)
+{
+    (void)state;
+    sk_scene *s = load_ok(full_scene);
+    assert_string_equal(s->source, "test.yaml");
+    assert_int_equal(s->width, 640);
+    assert_int_equal(s->height, 360);
+    assert_int_equal(s->size_loc.line, 2);
+    assert_int_equal(s->size_loc.col, 9);
+    assert_int_equal(s->fps, 30);
+    assert_near(s->duration, 2.5);
+    assert_rgb(s->background, 0x10 / 255.0, 0x20 / 255.0, 0x30 / 255.0);
+    assert_string_equal(s->title, "Soft kNN");
+    assert_near(s->view_min.x, -5);
+    assert_near(s->view_max.x, 5);
+    assert_near(s->view_min.y, -2.5);
+    assert_near(s->view_max.y, 3);
+    assert_int_equal(s->kernel.kind, SK_KERNEL_DOT);
+    assert_near(s->kernel.bandwidth, 0.25);
+    assert_near(s->kernel.temperature, 2);
+    assert_int_equal(s->key_count, 2);
+    assert_near(s->keys[0].at.x, -4.5);
+    assert_near(s->keys[0].at.y, 2.0);
+    assert_rgb(s->keys[0].value, 0xe1 / 255.0, 0x1d / 255.0, 0x48 / 255.0);
+    assert_string_equal(s->keys[0].label, "cat");
+    assert_near(s->keys[1].at.x, 1);
+    assert_near(s->keys[1].at.y, -1);
+    assert_rgb(s->keys[1].value, 0x46 / 255.0, 0x82 / 255.0, 0xb4 / 255.0); /* steelblue */
+    assert_string_equal(s->keys[1].label, "k2");
+    assert_int_equal(s->query_path.point_count, 4);
+    assert_int_equal(s->query_path.closed, 0);
+    const double px[] = {0, 1, 2, 1}, py[] = {0, 1, 0, -1};
+    for (int i = 0; i < 4; i++) {
+        assert_near(s->query_path.points[i].x, px[i]);
+        assert_near(s->query_path.points[i].y, py[i]);
+    }
+    assert_int_equal(sk_scene_frame_count(s), 75); /* 2.5 s x 30 */
+    sk_scene_free(s);
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    sk_scene *s = load_ok(minimal_scene);
+    assert_int_equal(s->width, 1920);
+    assert_int_equal(s->height, 1080);
+    assert_int_equal(s->size_loc.line, 0);
+    assert_int_equal(s->size_loc.col, 0);
+    assert_int_equal(s->fps, 60);
+    assert_near(s->duration, 10);
+    assert_rgb(s->background, 0x0f / 255.0, 0x17 / 255.0, 0x2a / 255.0);
+    assert_string_equal(s->title, "Attention is soft k-nearest neighbours");
+    assert_int_equal(s->kernel.kind, SK_KERNEL_GAUSSIAN);
+    assert_near(s->kernel.bandwidth, 1);
+    assert_near(s->kernel.temperature, 1);
+    assert_int_equal(s->query_path.closed, 1);
+    assert_string_equal(s->keys[0].label, "k1");
+    assert_string_equal(s->keys[1].label, "k2");
+    /* x: keys 1, 3 and points 0, 2, 4 span [0, 4]; 15% of 4 = 0.6 each side.
+     * y: keys 2, 2 and points 1, 5, 3 span [1, 5]; again 0.6. */
+    assert_near(s->view_min.x, -0.6);
+    assert_near(s->view_max.x, 4.6);
+    assert_near(s->view_min.y, 0.4);
+    assert_near(s->view_max.y, 5.6);
+    assert_int_equal(sk_scene_frame_count(s), 600); /* 10 s x 60 */
+    sk_scene_free(s);
+}
+
+static void test_view_default_per_axis(void **state)
+{
+    (void)state;
+    /* y spans 0 (everything at y = 2): padded by 1 unit. x is given. */
+    sk_scene *s = load_ok("view: {x: [-10, 10]}\n"
+                          "keys: [{at: [0, 2], value: red}]\n"
+                          "query: {path: {closed: false, points: [[-1, 2], [1, 2]]}}\n");
+    assert_near(s->view_min.x, -10);
+    assert_near(s->view_max.x, 10);
+    assert_near(s->view_min.y, 1);
+    assert_near(s->view_max.y, 3);
+    sk_scene_free(s);
+    /* Only y given: x spans [-1, 1], 15% of 2 = 0.3. */
+    s = load_ok("view: {y: [0, 1]}\n"
+                "keys: [{at: [0, 2], value: red}]\n"
+                "query: {path: {closed: false, points: [[-1, 2], [1, 2]]}}\n");
+    assert_near(s->view_min.x, -1.3);
+    assert_near(s->view_max.x, 1.3);
+    assert_near(s->view_min.y, 0);
+    assert_near(s->view_max.y, 1);
+    sk_scene_free(s);
+}
+
+static void test_colours(void **state)
+{
+    (void)state;
+    sk_scene *s = load_ok("keys:\n"
+                          "  - {at: [0, 0], value: \"#f80\"}\n"
+                          "  - {at: [0, 0], value: \"#E11D48\"}\n"
+                          "  - {at: [0, 0], value: RebeccaPurple}\n"
+                          "  - {at: [0, 0], value: grey}\n"
+                          "  - {at: [0, 0], value: GRAY}\n"
+                          "  - {at: [0, 0], value: aliceblue}\n"
+                          "  - {at: [0, 0], value: 'yellowgreen'}\n"
+                          "  - {at: [0, 0], value: lightgoldenrodyellow}\n"
+                          "query: {path: {points: [[0, 0], [1, 0], [0, 1]]}}\n");
+    assert_rgb(s->keys[0].value, 1.0, 0x88 / 255.0, 0.0);
+    assert_rgb(s->keys[1].value, 0xe1 / 255.0, 0x1d / 255.0, 0x48 / 255.0);
+    assert_rgb(s->keys[2].value, 0x66 / 255.0, 0x33 / 255.0, 0x99 / 255.0);
+    assert_rgb(s->keys[3].value, 0x80 / 255.0, 0x80 / 255.0, 0x80 / 255.0);
+    assert_rgb(s->keys[4].value, 0x80 / 255.0, 0x80 / 255.0, 0x80 / 255.0);
+    assert_rgb(s->keys[5].value, 0xf0 / 255.0, 0xf8 / 255.0, 1.0);
+    assert_rgb(s->keys[6].value, 0x9a / 255.0, 0xcd / 255.0, 0x32 / 255.0);
+    assert_rgb(s->keys[7].value, 0xfa / 255.0, 0xfa / 255.0, 0xd2 / 255.0);
+    sk_scene_free(s);
+}
+
+/* The name table: all 148 CSS names, sorted (bsearch relies on it), each
+ * found, in any case; and what is not a colour. */
+static void test_colour_table(void **state)
+{
+    (void)state;
+    int count = 0;
+    sk_rgb c;
+    for (const char *name; (name = sk_yr_colour_name(count)); count++) {
+        char upper[32];
+        if (count > 0)
+            assert_true(strcmp(sk_yr_colour_name(count - 1), name) < 0);
+        assert_true(sk_yr_parse_colour(name, &c));
+        snprintf(upper, sizeof upper, "%s", name);
+        for (char *p = upper; *p; p++)
+            *p = (char)(*p - 'a' + 'A');
+        assert_true(sk_yr_parse_colour(upper, &c));
+    }
+    assert_int_equal(count, 148);
+    const char *not_colours[] = {"",         "#",       "#12",  "#1234", "#12345",     "#ggg",
+                                 "#1234567", "reddish", " red", "red ",  "transparent"};
+    for (size_t i = 0; i < sizeof not_colours / sizeof not_colours[0]; i++)
+        assert_false(sk_yr_parse_colour(not_colours[i], &c));
+    assert_true(sk_yr_parse_colour("#000", &c));
+    assert_rgb(c, 0, 0, 0);
+    assert_true(sk_yr_parse_colour("#fFfFfF", &c));
+    assert_rgb(c, 1, 1, 1);
+}
+
+static void test_frame_count(void **state)
+{
+    (void)state;
+    sk_scene s = {.fps = 60, .duration = 10};
+    assert_int_equal(sk_scene_frame_count(&s), 600);
+    s.duration = 0.2; /* 12.000000000000002 */
+    assert_int_equal(sk_scene_frame_count(&s), 12);
+    s = (sk_scene){.fps = 1, .duration = 0.001}; /* rounds to 0: at least 1 */
+    assert_int_equal(sk_scene_frame_count(&s), 1);
+    s = (sk_scene){.fps = 240, .duration = 86400};
+    assert_int_equal(sk_scene_frame_count(&s), 20736000);
+    assert_int_equal(sk_scene_frame_count(NULL), 0);
+
+    sk_scene *loaded = load_ok("video: {fps: 60, duration: 0.2}\n"
+                               "keys: [{at: [0, 0], value: red}]\n"
+                               "query: {path: {points: [[0, 0], [1, 0], [0, 1]]}}\n");
+    assert_int_equal(sk_scene_frame_count(loaded), 12);
+    sk_scene_free(loaded);
+}
+
+static void test_size_loc(void **state)
+{
+    (void)state;
+    sk_scene *s = load_ok("# a comment first\n"
+                          "video:\n"
+                          "  fps: 24\n"
+                          "  size:\n"
+                          "    - 641\n" /* odd sizes are the renderer's business */
+                          "    - 481\n"
+                          "keys: [{at: [0, 0], value: red}]\n"
+                          "query: {path: {points: [[0, 0], [1, 0], [0, 1]]}}\n");
+    assert_int_equal(s->width, 641);
+    assert_int_equal(s->height, 481);
+    assert_int_equal(s->size_loc.line, 5);
+    assert_int_equal(s->size_loc.col, 5);
+    sk_scene_free(s);
+}
+
+/* Plain scalars in every numeric form the YAML 1.2 core schema allows. */
+static void test_number_forms(void **state)
+{
+    (void)state;
+    sk_scene *s = load_ok("keys:\n"
+                          "  - {at: [1., .5], value: red}\n"
+                          "  - {at: [+2, -1E-2], value: red}\n"
+                          "  - {at: [1e3, -0], value: red, label: \"1\"}\n"
+                          "query: {path: {points: [[0, 0], [1, 0], [0, 1]]}}\n");
+    assert_near(s->keys[0].at.x, 1.0);
+    assert_near(s->keys[0].at.y, 0.5);
+    assert_near(s->keys[1].at.x, 2.0);
+    assert_near(s->keys[1].at.y, -0.01);
+    assert_near(s->keys[2].at.x, 1000.0);
+    assert_near(s->keys[2].at.y, 0.0);
+    assert_string_equal(s->keys[2].label, "1"); /* quoted: a string */
+    sk_scene_free(s);
+}
+
+static void test_suggest(void **state)
+{
+    (void)state;
+    const char *attention[] = {"kernel", "bandwidth", "temperature"};
+    const char *view[] = {"x", "y"};
+    const char *video[] = {"size", "fps", "duration", "background"};
+    assert_string_equal(sk_yr_suggest("bandwdith", attention, 3), "bandwidth");
+    assert_string_equal(sk_yr_suggest("bandwith", attention, 3), "bandwidth");
+    assert_string_equal(sk_yr_suggest("temprature", attention, 3), "temperature");
+    assert_string_equal(sk_yr_suggest("Kernel", attention, 3), "kernel");
+    assert_string_equal(sk_yr_suggest("X", view, 2), "x");
+    assert_null(sk_yr_suggest("z", view, 2)); /* one letter is not a typo */
+    assert_string_equal(sk_yr_suggest("fsp", video, 4), "fps");
+    assert_null(sk_yr_suggest("colour", video, 4));
+    assert_null(sk_yr_suggest("", video, 4));
+    char longword[200];
+    memset(longword, 'a', sizeof longword - 1);
+    longword[sizeof longword - 1] = '\0';
+    assert_null(sk_yr_suggest(longword, video, 4));
+}
+
+static void test_messages_quote_safely(void **state)
+{
+    (void)state;
+    /* 45 two-byte characters as a key: cut after 40 characters, whole ones. */
+    char text[512] = "video:\n  ";
+    for (int i = 0; i < 45; i++)
+        strcat(text, "é");
+    strcat(text, ": 1\nkeys: [{at: [0, 0], value: red}]\n"
+                 "query: {path: {points: [[0, 0], [1, 0], [0, 1]]}}\n");
+    char expected[512] = "t.yaml:2:3: video: unknown key '";
+    for (int i = 0; i < 40; i++)
+        strcat(expected, "é");
+    strcat(expected, "…'; expected one of: size, fps, duration, background");
+    assert_string_equal(load_fails(text), expected);
+    /* Control characters never reach the terminal raw. */
+    assert_string_equal(
+        load_fails("keys: [{at: [0, 0], value: \"\\x1b[31m\\nb\\u0085\\\"\"}]\n"
+                   "query: {path: {points: [[0, 0], [1, 0], [0, 1]]}}\n"),
+        "t.yaml:1:28: keys[0].value: expected a colour (#rgb, #rrggbb or a CSS name), "
+        "found string \"\\x1b[31m\\nb\\u0085\\\"\"");
+}
+
+static void test_type_descriptions(void **state)
+{
+    (void)state;
+    static const char tail[] = "keys: [{at: [0, 0], value: red}]\n"
+                               "query: {path: {points: [[0, 0], [1, 0], [0, 1]]}}\n";
+    static const struct {
+        const char *head, *message;
+    } cases[] = {
+        {"text: {title: true}\n", "t.yaml:1:15: text.title: expected a string, found true"},
+        {"text: {title: ~}\n", "t.yaml:1:15: text.title: expected a string, found ~"},
+        {"text: {title: [a]}\n",
+         "t.yaml:1:15: text.title: expected a string, found a list of 1 item"},
+        {"text: {title: {a: 1}}\n", "t.yaml:1:15: text.title: expected a string, found a mapping"},
+        {"text: {title: }\n", "t.yaml:1:15: text.title: expected a string, found nothing"},
+        {"video: {fps: \"60\"}\n",
+         "t.yaml:1:14: video.fps: expected an integer from 1 to 240, found string \"60\""},
+        {"video: {fps: 99999999999999999999}\n",
+         "t.yaml:1:14: video.fps: expected an integer from 1 to 240, found "
+         "99999999999999999999"},
+        {"video: {fps: 6e1}\n",
+         "t.yaml:1:14: video.fps: expected an integer from 1 to 240, found 6e1"},
+        {"video: {duration: -.inf}\n",
+         "t.yaml:1:19: video.duration: expected a finite number, found -.inf"},
+        {"attention: {bandwidth: 1e-7}\n",
+         "t.yaml:1:24: attention.bandwidth: expected a number from 1e-6 to 1e6, found 1e-7"},
+        {"attention: {kernel: cosine}\n",
+         "t.yaml:1:21: attention.kernel: unknown kernel 'cosine'; expected one of: gaussian, "
+         "dot"},
+        {"view: {x: [0, 1, 2]}\n",
+         "t.yaml:1:11: view.x: expected [min, max], found a list of 3 items"},
+        {"view: {x: [0, .nan]}\n", "t.yaml:1:15: view.x[1]: expected a finite number, found .nan"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text, "%s%s", cases[i].head, tail);
+        assert_string_equal(load_fails(text), cases[i].message);
+    }
+}
+
+static void test_keys_limit(void **state)
+{
+    (void)state;
+    enum { LIMIT = 100000 };
+    static const char item[] = "- {at: [0, 0], value: red}\n";
+    static const char head[] = "query: {path: {points: [[0, 0], [1, 0], [0, 1]]}}\nkeys:\n";
+    size_t size = sizeof head + (LIMIT + 1) * (sizeof item - 1);
+    char *text = malloc(size);
+    assert_non_null(text);
+    char *p = text + sprintf(text, "%s", head);
+    for (int i = 0; i < LIMIT; i++)
+        p += sprintf(p, "%s", item);
+    sk_scene *s = load_ok(text);
+    assert_int_equal(s->key_count, LIMIT);
+    assert_string_equal(s->keys[LIMIT - 1].label, "k100000");
+    sk_scene_free(s);
+    sprintf(p, "%s", item);
+    assert_string_equal(load_fails(text),
+                        "t.yaml:3:1: keys: expected at most 100000 keys, found 100001");
+    free(text);
+}
+
+static void test_files(void **state)
+{
+    (void)state;
+    char path[512];
+    sk_error err = {0};
+    sk_scene *s = NULL;
+    snprintf(path, sizeof path, "%s/test_scene_full.yaml", SK_TEST_TMP);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(full_scene, f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(sk_scene_load(path, &s, &err), SK_OK);
+    assert_string_equal(s->source, path);
+    assert_int_equal(s->width, 640);
+    sk_scene_free(s);
+    remove(path);
+
+    char expected[600];
+    snprintf(path, sizeof path, "%s/no/such/scene.yaml", SK_TEST_TMP);
+    snprintf(expected, sizeof expected, "%s: cannot open: No such file or directory", path);
+    s = (sk_scene *)&err;
+    assert_int_equal(sk_scene_load(path, &s, &err), SK_EINPUT);
+    assert_null(s);
+    assert_string_equal(err.message, expected);
+
+    assert_int_equal(sk_scene_load(BAD_DIR, &s, &err), SK_EINPUT);
+    assert_null(s);
+    assert_string_equal(err.message, BAD_DIR ": cannot read: Is a directory");
+}
+
+static void test_api_edges(void **state)
+{
+    (void)state;
+    sk_scene *s = NULL;
+    sk_scene_free(NULL);
+    /* Without a name, messages say <string>; without an error object, no crash. */
+    sk_error err = {0};
+    assert_int_equal(sk_scene_load_string("[]", NULL, &s, &err), SK_EINPUT);
+    assert_string_equal(err.message,
+                        "<string>:1:1: scene: expected a mapping, found an empty list");
+    assert_int_equal(sk_scene_load_string("[]", NULL, &s, NULL), SK_EINPUT);
+    assert_null(s);
+    assert_int_equal(sk_scene_load_string(NULL, NULL, &s, &err), SK_EINPUT);
+    assert_int_equal(sk_scene_load(NULL, &s, &err), SK_EINPUT);
+    /* Aliases share nodes: harmless, and read like copies. */
+    s = load_ok("keys: [&k {at: [0, 0], value: red}, *k]\n"
+                "query: {path: {points: &p [[0, 0], [1, 0], [0, 1]]}}\n");
+    assert_int_equal(s->key_count, 2);
+    assert_string_equal(s->keys[1].label, "k2");
+    sk_scene_free(s);
+    /* An alias that makes a list contain itself cannot loop the reader. */
+    assert_string_equal(load_fails("keys: &a [*a]\n"
+                                   "query: {path: {points: [[0, 0], [1, 0], [0, 1]]}}\n"),
+                        "t.yaml:1:7: keys[0]: expected a mapping, found a list of 1 item");
+}
+
+/* Every prefix of a valid scene, and every byte of it replaced, loads or
+ * fails cleanly (ASan and LeakSanitizer watch); a small stand-in for fuzzing. */
+static void test_truncations_and_mutations(void **state)
+{
+    (void)state;
+    static const char replacements[] = {'\0', ' ', '\t', '\n', ':', '-', '[', ']', '{',
+                                        '}',  '"', '\'', '#',  '&', '*', '!', '|', '\xff'};
+    size_t n = strlen(full_scene);
+    char *text = malloc(n + 1);
+    assert_non_null(text);
+    for (size_t cut = 0; cut <= n; cut++) {
+        sk_scene *s = NULL;
+        sk_error err = {0};
+        memcpy(text, full_scene, cut);
+        text[cut] = '\0';
+        sk_status status = sk_scene_load_string(text, "cut.yaml", &s, &err);
+        assert_true(status == SK_OK || status == SK_EINPUT);
+        assert_true((status == SK_OK) == (s != NULL));
+        sk_scene_free(s);
+    }
+    for (size_t at = 0; at < n; at++) {
+        for (size_t k = 0; k < sizeof replacements; k++) {
+            sk_scene *s = NULL;
+            sk_error err = {0};
+            memcpy(text, full_scene, n + 1);
+            text[at] = replacements[k];
+            sk_status status = sk_scene_load_string(text, "mut.yaml", &s, &err);
+            assert_true(status == SK_OK || status == SK_EINPUT);
+            if (status == SK_EINPUT)
+                assert_true(strncmp(err.message, "mut.yaml:", 9) == 0);
+            sk_scene_free(s);
+        }
+    }
+    free(text);
+}
+
+/* ---------------------------------------------------------------------------
+ * The invalid scenes in tests/bad
+ */
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The .yaml files in BAD_DIR, sorted; *count set. Caller frees each and the array. */
+static char **bad_files(size_t *count)
+{
+    DIR *dir = opendir(BAD_DIR);
+    size_t n = 0, cap = 64;
+    char **names = malloc(cap * sizeof *names);
+    assert_non_null(dir);
+    assert_non_null(names);
+    for (struct dirent *e; (e = readdir(dir));) {
+        size_t len = strlen(e->d_name);
+        if (len < 6 || strcmp(e->d_name + len - 5, ".yaml") != 0)
+            continue;
+        if (n == cap) {
+            names = realloc(names, (cap *= 2) * sizeof *names);
+            assert_non_null(names);
+        }
+        names[n] = malloc(sizeof BAD_DIR + 1 + len);
+        assert_non_null(names[n]);
+        sprintf(names[n++], "%s/%s", BAD_DIR, e->d_name);
+    }
+    closedir(dir);
+    qsort(names, n, sizeof *names, compare_names);
+    *count = n;
+    return names;
+}
+
+/* The "# error: " text of path's first line, into expected. */
+static bool expected_error(const char *path, char *expected, size_t size)
+{
+    FILE *f = fopen(path, "rb");
+    char line[SK_ERROR_MAX + 64];
+    bool ok =
+        f && fgets(line, sizeof line, f) && strncmp(line, ERROR_PREFIX, strlen(ERROR_PREFIX)) == 0;
+    if (f)
+        fclose(f);
+    if (!ok)
+        return false;
+    line[strcspn(line, "\r\n")] = '\0';
+    snprintf(expected, size, "%s", line + strlen(ERROR_PREFIX));
+    return true;
+}
+
+/* Loads one bad file; returns whether it failed as its first line says. */
+static bool check_bad_file(const char *path)
+{
+    char expected[SK_ERROR_MAX + 64];
+    sk_error err = {0};
+    sk_scene *s = NULL;
+    if (!expected_error(path, expected, sizeof expected)) {
+        print_error("%s: first line is not \"" ERROR_PREFIX "<message>\"\n", path);
+        return false;
+    }
+    sk_status status = sk_scene_load(path, &s, &err);
+    if (status != SK_EINPUT || s != NULL || strcmp(err.message, expected) != 0) {
+        print_error("%s:\n  expected: %s\n  got:      %s (status %d)\n", path, expected,
+                    status == SK_OK ? "(loaded)" : err.message, (int)status);
+        sk_scene_free(s);
+        return false;
+    }
+    return true;
+}
+
+static void test_bad_files(void **state)
+{
+    (void)state;
+    size_t count, failures = 0;
+    char **names = bad_files(&count);
+    for (size_t i = 0; i < count; i++) {
+        failures += !check_bad_file(names[i]);
+        free(names[i]);
+    }
+    free(names);
+    print_message("checked %zu files in " BAD_DIR "/\n", count);
+    assert_true(count >= 15);
+    assert_int_equal(failures, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_full_scene),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_view_default_per_axis),
+        cmocka_unit_test(test_colours),
+        cmocka_unit_test(test_colour_table),
+        cmocka_unit_test(test_frame_count),
+        cmocka_unit_test(test_size_loc),
+        cmocka_unit_test(test_number_forms),
+        cmocka_unit_test(test_suggest),
+        cmocka_unit_test(test_messages_quote_safely),
+        cmocka_unit_test(test_type_descriptions),
+        cmocka_unit_test(test_keys_limit),
+        cmocka_unit_test(test_files),
+        cmocka_unit_test(test_api_edges),
+        cmocka_unit_test(test_truncations_and_mutations),
+        cmocka_unit_test(test_bad_files),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
