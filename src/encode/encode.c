@@ -1,0 +1,379 @@
+/* encode.c — output formats: which one a path asks for, the file each frame
+ * goes to, and the sink that dispatches to a format's backend. */
+#include "encode.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavutil/error.h>
+#include <libavutil/log.h>
+
+#include "sinks.h"
+
+/* Largest width or height accepted, in pixels: far above any video we make
+ * (H.264 level 6.2 tops out at 8192), and small enough that 4 * width *
+ * height never overflows an int. */
+#define MAX_SIDE 16384
+/* Bytes for a frame path while checking a pattern (Linux's PATH_MAX). */
+#define PATH_BYTES 4096
+/* Digits of zero-padding width a pattern may ask for (%05d, up to %099d). */
+#define MAX_WIDTH_DIGITS 2
+
+/* One row per output format; adding a format is a row plus a backend. */
+typedef struct format_row {
+    const char *extension; /* matched case-insensitively at the end of the path */
+    const char *name;      /* for messages */
+    bool sequence;         /* one file per frame, named by a %d pattern */
+    bool needs_even_size;  /* 4:2:0 chroma subsampling halves both sides */
+    const sk_sink_ops *ops;
+} format_row;
+
+static const format_row formats[] = {
+    [SK_FORMAT_MP4] = {".mp4", "MP4 (H.264, yuv420p)", false, true, &sk_mp4_sink_ops},
+    [SK_FORMAT_PNG_SEQUENCE] = {".png", "PNG sequence", true, false, &sk_png_sink_ops},
+};
+#define FORMAT_COUNT (sizeof formats / sizeof formats[0])
+
+static const format_row *row_of(sk_format format)
+{
+    if ((unsigned)format >= FORMAT_COUNT)
+        return NULL;
+    return &formats[format];
+}
+
+/* ---- patterns ------------------------------------------------------------ */
+
+typedef enum spec_kind { SPEC_PERCENT, SPEC_INTEGER, SPEC_OTHER } spec_kind;
+
+typedef struct spec {
+    spec_kind kind;
+    size_t length; /* bytes after the '%' that belong to the conversion */
+    bool zero;     /* '0' flag: pad with zeros */
+    int width;     /* minimum digits, 0 for none */
+} spec;
+
+/* Reads the conversion after a '%'. Accepted: %%, and %d with an optional
+ * '0' flag and a width of up to MAX_WIDTH_DIGITS digits. Anything else
+ * (%s, %ld, %-5d, %.3d, a trailing %) is SPEC_OTHER, its length reaching
+ * just past the first letter so the message can quote it. */
+static spec read_spec(const char *p)
+{
+    spec s = {SPEC_OTHER, 0, false, 0};
+    if (p[0] == '%')
+        return (spec){SPEC_PERCENT, 1, false, 0};
+    size_t i = 0;
+    if (p[i] == '0') {
+        s.zero = true;
+        i++;
+    }
+    int digits = 0;
+    while (isdigit((unsigned char)p[i]) && digits < MAX_WIDTH_DIGITS) {
+        s.width = s.width * 10 + (p[i] - '0');
+        digits++;
+        i++;
+    }
+    if (p[i] == 'd') {
+        s.kind = SPEC_INTEGER;
+        s.length = i + 1;
+        return s;
+    }
+    while (p[i] && !isalpha((unsigned char)p[i]))
+        i++;
+    s.length = p[i] ? i + 1 : i;
+    return s;
+}
+
+/* Whether the path holds a well-formed integer conversion anywhere. */
+static bool has_integer_conversion(const char *path)
+{
+    for (const char *p = strchr(path, '%'); p; p = strchr(p, '%')) {
+        spec s = read_spec(p + 1);
+        if (s.kind == SPEC_INTEGER)
+            return true;
+        p += 1 + s.length;
+    }
+    return false;
+}
+
+/* Appends n bytes to out[*used], keeping it NUL-terminated; false once it
+ * does not fit (the rest of the pattern is still checked). */
+static bool append(char *out, size_t size, size_t *used, const char *text, size_t n)
+{
+    if (*used + n >= size)
+        return false;
+    memcpy(out + *used, text, n);
+    *used += n;
+    out[*used] = '\0';
+    return true;
+}
+
+static bool append_number(char *out, size_t size, size_t *used, spec s, int64_t frame)
+{
+    char digits[32];
+    int n = s.zero ? snprintf(digits, sizeof digits, "%0*" PRId64, s.width, frame)
+                   : snprintf(digits, sizeof digits, "%*" PRId64, s.width, frame);
+    return n > 0 && (size_t)n < sizeof digits && append(out, size, used, digits, (size_t)n);
+}
+
+static sk_status bad_spec(const char *path, const char *at, size_t length, sk_error *err)
+{
+    return sk_error_set(err, SK_EINPUT,
+                        "%s: unsupported conversion \"%%%.*s\" in a PNG pattern; "
+                        "use %%d, %%5d or %%05d for the frame number (%%%% for a literal %%)",
+                        path, (int)length, at);
+}
+
+/* Substitutes frame into a PNG pattern, checking the pattern as it goes:
+ * exactly one integer conversion, %% as a literal %, nothing else. */
+static sk_status expand_pattern(const char *path, int64_t frame, char *out, size_t size,
+                                sk_error *err)
+{
+    if (frame < 0)
+        return sk_error_set(err, SK_EINPUT, "%s: frame index %" PRId64 " is negative", path,
+                            frame);
+    size_t used = 0;
+    int conversions = 0;
+    bool fits = size > 0;
+    if (fits)
+        out[0] = '\0';
+    for (const char *p = path; *p; p++) {
+        if (*p != '%') {
+            fits = fits && append(out, size, &used, p, 1);
+            continue;
+        }
+        spec s = read_spec(p + 1);
+        if (s.kind == SPEC_OTHER)
+            return bad_spec(path, p + 1, s.length, err);
+        if (s.kind == SPEC_INTEGER && ++conversions > 1)
+            return sk_error_set(err, SK_EINPUT,
+                                "%s: a PNG pattern takes exactly one frame number; "
+                                "this one has more", path);
+        fits = fits && (s.kind == SPEC_PERCENT ? append(out, size, &used, "%", 1)
+                                               : append_number(out, size, &used, s, frame));
+        p += s.length;
+    }
+    if (conversions == 0)
+        return sk_error_set(err, SK_EINPUT,
+                            "%s: a PNG pattern needs a frame number: %%d, %%5d or %%05d "
+                            "(%%%% is a literal %%)", path);
+    if (!fits)
+        return sk_error_set(err, SK_EINPUT,
+                            "%s: the file name for frame %" PRId64 " does not fit in %zu bytes",
+                            path, frame, size);
+    return SK_OK;
+}
+
+/* ---- formats ------------------------------------------------------------- */
+
+static bool ends_with_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    if (m > n)
+        return false;
+    for (size_t i = 0; i < m; i++)
+        if (tolower((unsigned char)s[n - m + i]) != tolower((unsigned char)suffix[i]))
+            return false;
+    return true;
+}
+
+sk_status sk_format_from_path(const char *path, sk_format *format, sk_error *err)
+{
+    bool pattern = has_integer_conversion(path);
+    for (size_t i = 0; i < FORMAT_COUNT; i++) {
+        if (!ends_with_ci(path, formats[i].extension))
+            continue;
+        if (pattern && !formats[i].sequence)
+            break; /* x_%d.mp4: a pattern, but not for a sequence format */
+        if (formats[i].sequence) {
+            char scratch[PATH_BYTES];
+            sk_status status = expand_pattern(path, 0, scratch, sizeof scratch, err);
+            if (status != SK_OK)
+                return status;
+        }
+        *format = (sk_format)i;
+        return SK_OK;
+    }
+    if (pattern)
+        return sk_error_set(err, SK_EINPUT,
+                            "%s: a frame-number pattern is for PNG sequences and must end "
+                            "in .png, like out/f_%%05d.png", path);
+    return sk_error_set(err, SK_EINPUT,
+                        "%s: cannot tell the output format from the extension; use .mp4, "
+                        "or a PNG pattern like out/f_%%05d.png", path);
+}
+
+bool sk_format_needs_even_size(sk_format format)
+{
+    const format_row *row = row_of(format);
+    return row && row->needs_even_size;
+}
+
+sk_status sk_format_frame_path(sk_format format, const char *path, int64_t frame,
+                               char *out, size_t size, sk_error *err)
+{
+    const format_row *row = row_of(format);
+    if (!row)
+        return sk_error_set(err, SK_EINPUT, "%s: unknown output format %d", path, (int)format);
+    if (row->sequence)
+        return expand_pattern(path, frame, out, size, err);
+    size_t used = 0;
+    if (size == 0 || !append(out, size, &used, path, strlen(path)))
+        return sk_error_set(err, SK_EINPUT, "%s: the path does not fit in %zu bytes", path,
+                            size);
+    return SK_OK;
+}
+
+/* ---- sinks --------------------------------------------------------------- */
+
+typedef enum sink_state { SINK_OPEN, SINK_FINISHED, SINK_FAILED } sink_state;
+
+struct sk_sink {
+    const format_row *row;
+    void *backend; /* owned; released by row->ops->free */
+    char *path;    /* owned copy of options->path; the backend borrows it */
+    int width, height;
+    sink_state state; /* sticky: after a failure every call refuses */
+};
+
+static sk_status check_options(const sk_sink_options *o, const format_row *row, sk_error *err)
+{
+    if (o->width <= 0 || o->height <= 0 || o->width > MAX_SIDE || o->height > MAX_SIDE)
+        return sk_error_set(err, SK_EINPUT, "%s: frame size %dx%d is outside 1..%d pixels",
+                            o->path, o->width, o->height, MAX_SIDE);
+    if (row->needs_even_size && (o->width % 2 != 0 || o->height % 2 != 0))
+        return sk_error_set(err, SK_EINPUT,
+                            "%s: %s needs an even width and height; got %dx%d", o->path,
+                            row->name, o->width, o->height);
+    if (o->fps <= 0)
+        return sk_error_set(err, SK_EINPUT, "%s: frame rate %d must be positive", o->path,
+                            o->fps);
+    if (row->sequence) {
+        char scratch[PATH_BYTES];
+        return expand_pattern(o->path, 0, scratch, sizeof scratch, err);
+    }
+    return SK_OK;
+}
+
+sk_status sk_sink_open(const sk_sink_options *options, sk_sink **out, sk_error *err)
+{
+    *out = NULL;
+    const format_row *row = row_of(options->format);
+    if (!options->path || !row)
+        return sk_error_set(err, SK_EINPUT, "%s: no output path or unknown format",
+                            options->path ? options->path : "(null)");
+    sk_status status = check_options(options, row, err);
+    if (status != SK_OK)
+        return status;
+    sk_sink *sink = calloc(1, sizeof *sink);
+    if (!sink || !(sink->path = strdup(options->path))) {
+        free(sink);
+        return sk_error_nomem(err);
+    }
+    sink->row = row;
+    sink->width = options->width;
+    sink->height = options->height;
+    sk_sink_options own = *options;
+    own.path = sink->path; /* the backend may keep this pointer */
+    status = row->ops->open(&own, &sink->backend, err);
+    if (status != SK_OK) {
+        free(sink->path);
+        free(sink);
+        return status;
+    }
+    sink->state = SINK_OPEN;
+    *out = sink; /* ownership moves to the caller */
+    return SK_OK;
+}
+
+static sk_status refuse(const sk_sink *sink, sk_error *err)
+{
+    return sk_error_set(err, SK_ERUNTIME, "%s: the output is already %s", sink->path,
+                        sink->state == SINK_FINISHED ? "finished" : "abandoned after an error");
+}
+
+sk_status sk_sink_write(sk_sink *sink, int64_t frame_index, const uint8_t *bgra,
+                        int stride, sk_error *err)
+{
+    if (sink->state != SINK_OPEN)
+        return refuse(sink, err);
+    if (!bgra || stride < 4 * sink->width)
+        return sk_error_set(err, SK_EINPUT, "%s: frame %" PRId64 " has no pixels or a stride "
+                            "(%d) below 4 x width (%d)", sink->path, frame_index, stride,
+                            4 * sink->width);
+    if (frame_index < 0)
+        return sk_error_set(err, SK_EINPUT, "%s: frame index %" PRId64 " is negative",
+                            sink->path, frame_index);
+    sk_status status = sink->row->ops->write(sink->backend, frame_index, bgra, stride, err);
+    if (status != SK_OK)
+        sink->state = SINK_FAILED;
+    return status;
+}
+
+sk_status sk_sink_finish(sk_sink *sink, sk_error *err)
+{
+    if (sink->state != SINK_OPEN)
+        return refuse(sink, err);
+    sk_status status = sink->row->ops->finish(sink->backend, err);
+    sink->state = status == SK_OK ? SINK_FINISHED : SINK_FAILED;
+    return status;
+}
+
+void sk_sink_free(sk_sink *sink)
+{
+    if (!sink)
+        return;
+    sink->row->ops->free(sink->backend);
+    free(sink->path);
+    free(sink);
+}
+
+/* ---- libav helpers shared by the backends -------------------------------- */
+
+void sk_encode_set_verbose(bool verbose)
+{
+    av_log_set_level(verbose ? AV_LOG_INFO : AV_LOG_ERROR);
+}
+
+sk_status sk_av_error(sk_error *err, const char *path, const char *what, int averr)
+{
+    sk_status status = averr == AVERROR(ENOMEM) ? SK_ENOMEM : SK_ERUNTIME;
+    return sk_error_set(err, status, "%s: %s: %s", path, what, av_err2str(averr));
+}
+
+sk_status sk_av_frame_new(enum AVPixelFormat format, int width, int height, AVFrame **out,
+                          const char *path, sk_error *err)
+{
+    AVFrame *frame = av_frame_alloc();
+    if (!frame)
+        return sk_error_nomem(err);
+    frame->format = format;
+    frame->width = width;
+    frame->height = height;
+    int rc = av_frame_get_buffer(frame, 0);
+    if (rc < 0) {
+        av_frame_free(&frame);
+        return sk_av_error(err, path, "cannot allocate a frame", rc);
+    }
+    *out = frame; /* ownership moves to the caller */
+    return SK_OK;
+}
+
+sk_status sk_av_convert(struct SwsContext *sws, const uint8_t *bgra, int stride, AVFrame *frame,
+                        const char *path, sk_error *err)
+{
+    int rc = av_frame_make_writable(frame);
+    if (rc < 0)
+        return sk_av_error(err, path, "cannot make the frame writable", rc);
+    const uint8_t *const planes[1] = {bgra};
+    const int strides[1] = {stride};
+    rc = sws_scale(sws, planes, strides, 0, frame->height, frame->data, frame->linesize);
+    if (rc < 0)
+        return sk_av_error(err, path, "cannot convert the frame's pixels", rc);
+    if (rc != frame->height)
+        return sk_error_set(err, SK_ERUNTIME, "%s: pixel conversion gave %d rows of %d", path,
+                            rc, frame->height);
+    return SK_OK;
+}

@@ -1,0 +1,73 @@
+/* encode.h — sinks that take finished BGRA frames and write them out.
+ *
+ * Knows nothing of scenes or Cairo: a frame is width x height pixels of
+ * 4 bytes each in Cairo's CAIRO_FORMAT_ARGB32 layout on a little-endian
+ * machine (B, G, R, A in memory, premultiplied alpha), rows `stride` bytes
+ * apart. Everything goes through libav in-process.
+ *
+ * Nothing half-written is ever left at the output path: a single-file output
+ * is written under a temporary name in the same directory and renamed into
+ * place by sk_sink_finish(); each PNG of a sequence is written the same way.
+ * sk_sink_free() on an unfinished sink removes its temporary file.
+ */
+#ifndef SK_ENCODE_H
+#define SK_ENCODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../error/error.h"
+
+typedef enum sk_format {
+    SK_FORMAT_MP4,          /* H.264 (libx264), yuv420p, BT.709, +faststart */
+    SK_FORMAT_PNG_SEQUENCE, /* one PNG per frame; the path holds a printf %d */
+} sk_format;
+
+/* The format an output path asks for: a path containing a printf-style
+ * integer conversion (%d, %05d, ...) is a PNG sequence (it must end in .png);
+ * otherwise the extension decides (.mp4). SK_EINPUT when neither fits. */
+sk_status sk_format_from_path(const char *path, sk_format *format, sk_error *err);
+
+/* Whether the format needs an even width and height (chroma subsampling). */
+bool sk_format_needs_even_size(sk_format format);
+
+/* The file a frame goes to: the path itself, or for a PNG sequence the path
+ * with the frame index substituted. Writes at most size bytes (NUL included);
+ * SK_EINPUT if the name does not fit or the pattern is malformed. */
+sk_status sk_format_frame_path(sk_format format, const char *path, int64_t frame,
+                               char *out, size_t size, sk_error *err);
+
+typedef struct sk_sink_options {
+    const char *path; /* output path (a pattern for PNG sequences) */
+    sk_format format;
+    int width, height; /* pixels, > 0 (even for formats that need it) */
+    int fps;           /* frames per second, > 0 */
+    int crf;           /* H.264 constant rate factor, 0..51 (0 = lossless) */
+    const char *preset; /* x264 preset name, e.g. "veryfast" */
+} sk_sink_options;
+
+typedef struct sk_sink sk_sink;
+
+/* Opens a sink. On success *out owns it; the caller must end with
+ * sk_sink_free(), after sk_sink_finish() if the output is to be kept. */
+sk_status sk_sink_open(const sk_sink_options *options, sk_sink **out, sk_error *err);
+
+/* Encodes one frame. Frames must come in display order; frame_index is the
+ * scene's frame number (it names the file of a PNG sequence). The pixels are
+ * only read during the call. */
+sk_status sk_sink_write(sk_sink *sink, int64_t frame_index, const uint8_t *bgra,
+                        int stride, sk_error *err);
+
+/* Drains the encoder, writes the trailer, closes the file and renames it into
+ * place. After an error the output path is untouched. */
+sk_status sk_sink_finish(sk_sink *sink, sk_error *err);
+
+/* Releases the sink; if it was not finished, removes its temporary file.
+ * NULL is a no-op. */
+void sk_sink_free(sk_sink *sink);
+
+/* libav logs through one process-wide logger (x264 prints its statistics on
+ * close). Not verbose: errors only. Call once, before any sink is opened. */
+void sk_encode_set_verbose(bool verbose);
+
+#endif

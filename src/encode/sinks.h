@@ -1,0 +1,48 @@
+/* sinks.h — private to encode/: what each output format implements, and
+ * the libav helpers the formats share.
+ *
+ * encode.c checks everything format-independent (sizes, fps, stride, call
+ * order) before calling these, so a backend may rely on it. Each backend
+ * keeps its own state behind a void pointer.
+ */
+#ifndef SK_ENCODE_SINKS_H
+#define SK_ENCODE_SINKS_H
+
+#include <stdint.h>
+
+#include <libavutil/frame.h>
+#include <libswscale/swscale.h>
+
+#include "encode.h"
+
+typedef struct sk_sink_ops {
+    /* Opens the backend. options->path is the sink's own copy and stays
+     * valid until free(), so the backend may keep the pointer. On success
+     * *state owns everything; on error nothing is left (no file either). */
+    sk_status (*open)(const sk_sink_options *options, void **state, sk_error *err);
+    /* Encodes one frame (already checked: non-NULL, stride >= 4 * width). */
+    sk_status (*write)(void *state, int64_t frame_index, const uint8_t *bgra, int stride,
+                       sk_error *err);
+    /* Completes the output; after an error the output path is untouched. */
+    sk_status (*finish)(void *state, sk_error *err);
+    /* Releases everything, removing any unfinished temporary file. */
+    void (*free)(void *state);
+} sk_sink_ops;
+
+extern const sk_sink_ops sk_mp4_sink_ops;
+extern const sk_sink_ops sk_png_sink_ops;
+
+/* "<path>: <what>: <libav's text for averr>" as SK_ERUNTIME (SK_ENOMEM for
+ * AVERROR(ENOMEM)). Returns the status. */
+sk_status sk_av_error(sk_error *err, const char *path, const char *what, int averr);
+
+/* A frame of the given format and size with its own buffers. */
+sk_status sk_av_frame_new(enum AVPixelFormat format, int width, int height, AVFrame **out,
+                          const char *path, sk_error *err);
+
+/* Converts a BGRA image of frame->height rows into frame with sws, first
+ * making frame writable (an encoder may still hold a reference to it). */
+sk_status sk_av_convert(struct SwsContext *sws, const uint8_t *bgra, int stride, AVFrame *frame,
+                        const char *path, sk_error *err);
+
+#endif

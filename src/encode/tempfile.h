@@ -1,0 +1,49 @@
+/* tempfile.h — private to encode/: a file written under a temporary name
+ * next to its target and renamed into place only when complete.
+ *
+ * The temporary name is "<dir>/.<name>.XXXXXX.part": the same directory as
+ * the target, so rename() is atomic and never crosses file systems; hidden
+ * and ending in .part so that it is obviously scratch (and git-ignored).
+ *
+ * Lifecycle: sk_tempfile_create() -> (write through fd, or reopen by path)
+ * -> sk_tempfile_commit() or sk_tempfile_abandon(). abandon() is safe on an
+ * empty (SK_TEMPFILE_EMPTY), committed or already abandoned tempfile, so it
+ * can sit on every cleanup path. Not a zeroed one: fd 0 is a real descriptor.
+ */
+#ifndef SK_ENCODE_TEMPFILE_H
+#define SK_ENCODE_TEMPFILE_H
+
+#include <stddef.h>
+
+#include "../error/error.h"
+
+typedef struct sk_tempfile {
+    char *path; /* the temporary name, owned; NULL when there is no file */
+    int fd;     /* open for writing, or -1 once closed */
+} sk_tempfile;
+
+#define SK_TEMPFILE_EMPTY ((sk_tempfile){.path = NULL, .fd = -1})
+
+/* Creates a new, empty temporary file for target (O_EXCL, so it never takes
+ * over an existing file). Its mode is 0666 less the umask, as the final file
+ * should be (mkstemp would give 0600). On error *tmp is left empty
+ * (path NULL, fd -1) and err names target. */
+sk_status sk_tempfile_create(sk_tempfile *tmp, const char *target, sk_error *err);
+
+/* Writes all n bytes through the descriptor (retrying short writes). */
+sk_status sk_tempfile_write(sk_tempfile *tmp, const char *target, const void *data,
+                            size_t n, sk_error *err);
+
+/* Closes the descriptor, reporting close errors (NFS and full disks report
+ * there). For callers that reopen the file by path. Idempotent. */
+sk_status sk_tempfile_close(sk_tempfile *tmp, const char *target, sk_error *err);
+
+/* Closes the descriptor if still open and renames the file onto target,
+ * replacing whatever was there. On success the tempfile is empty again; on
+ * error it still owns the temporary file (abandon it). */
+sk_status sk_tempfile_commit(sk_tempfile *tmp, const char *target, sk_error *err);
+
+/* Closes and removes the temporary file, if any, and empties *tmp. */
+void sk_tempfile_abandon(sk_tempfile *tmp);
+
+#endif
