@@ -1,0 +1,53 @@
+/* draw.h — one frame of a scene drawn into a cairo_t.
+ *
+ * Knows nothing of files or codecs: the caller owns the cairo_t (an image
+ * surface for video frames; SVG or PDF surfaces work the same way). Every size
+ * derives from the output height, so a frame reads the same at 854x480 and at
+ * 3840x2160. Scene units become pixels only through sk_layout.
+ */
+#ifndef SK_DRAW_H
+#define SK_DRAW_H
+
+#include <cairo.h>
+
+#include "../core/core.h"
+#include "../error/error.h"
+#include "../scene/scene.h"
+#include "../timeline/timeline.h"
+
+typedef struct sk_rect {
+    double x, y, w, h; /* pixels */
+} sk_rect;
+
+/* Where everything goes in a frame of a given size. */
+typedef struct sk_layout {
+    int width, height;         /* the frame, pixels */
+    double unit;               /* pixels per 1/1000 of the frame height: all sizes derive from it */
+    sk_rect title;             /* the title line across the top */
+    sk_rect plot;              /* the scene's plane */
+    sk_rect panel;             /* the weights panel on the right */
+    double scale;              /* pixels per scene unit, the same on both axes */
+    double origin_x, origin_y; /* pixel position of the scene's (0, 0) */
+} sk_layout;
+
+/* Lays out a width x height frame for a scene: the scene's view is fitted
+ * into the plot area with equal scale on both axes and centred. */
+void sk_layout_make(int width, int height, const sk_scene *scene, sk_layout *out);
+
+/* A scene point in pixels (y grows downwards in pixels, upwards in the scene). */
+sk_vec2 sk_layout_to_px(const sk_layout *layout, sk_vec2 point);
+
+/* What one frame shows besides the scene itself. */
+typedef struct sk_frame {
+    const sk_frame_state *state;
+    const double *weights; /* one per key, summing to 1 */
+    sk_rgb output;         /* the blended value, sRGB */
+} sk_frame;
+
+/* Draws the whole frame: background and grid, the query's path, links, keys,
+ * the query ring filled with the output colour, the weights panel and the
+ * title. Returns SK_ERUNTIME with Cairo's status text if Cairo failed. */
+sk_status sk_draw_frame(cairo_t *cr, const sk_layout *layout, const sk_scene *scene,
+                        const sk_timeline *timeline, const sk_frame *frame, sk_error *err);
+
+#endif

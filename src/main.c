@@ -1,0 +1,219 @@
+/* main.c — the command line: arguments become a render job. The only place
+ * that prints usage, reports errors and chooses the exit status. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "encode/encode.h"
+#include "render/render.h"
+
+#ifndef SK_VERSION
+#define SK_VERSION "dev"
+#endif
+
+enum { EXIT_RUNTIME = 1, EXIT_INPUT = 2, EXIT_INTERRUPTED = 130 };
+
+static const char usage_text[] =
+    "usage: softknn render SCENE [options]\n"
+    "       softknn --help | --version\n"
+    "\n"
+    "Renders a scene file to a video that shows attention as soft k-nearest-neighbours.\n"
+    "\n"
+    "render options:\n"
+    "  -o, --output PATH   where to write; the extension picks the format:\n"
+    "                        .mp4            H.264 video (yuv420p, BT.709)\n"
+    "                        name_%05d.png   a PNG sequence (one file per frame)\n"
+    "                      default: out/<scene name>.mp4\n"
+    "  --size WxH          frame size in pixels (default: the scene's)\n"
+    "  --fps N             frames per second, 1-240 (default: the scene's)\n"
+    "  --frames A:B        render frames A up to but NOT including B (0-based, like a\n"
+    "                      Python slice); A or B may be left out: '100:' or ':60'\n"
+    "  --crf N             H.264 quality, 0 (lossless) to 51 (default 20)\n"
+    "  --preset NAME       x264 speed preset, ultrafast ... placebo (default veryfast)\n"
+    "  -y, --overwrite     replace an existing output\n"
+    "  -q, --quiet         print nothing but errors\n"
+    "  -v, --verbose       also print FFmpeg's and x264's own messages\n"
+    "\n"
+    "exit status: 0 done, 1 runtime failure, 2 bad input, 130 interrupted\n";
+
+static volatile sig_atomic_t cancel_requested;
+
+static void on_signal(int signo)
+{
+    (void)signo;
+    cancel_requested = 1;
+}
+
+__attribute__((format(printf, 1, 2))) static int fail_input(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "softknn: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n(see softknn --help)\n");
+    va_end(ap);
+    return EXIT_INPUT;
+}
+
+/* A whole decimal integer in [lo, hi] and nothing else. */
+static int parse_int(const char *text, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || end == text || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_size(const char *text, int *w, int *h)
+{
+    char extra;
+    if (sscanf(text, "%dx%d%c", w, h, &extra) != 2 || *w < 16 || *h < 16 || *w > 8192 || *h > 8192)
+        return -1;
+    return 0;
+}
+
+static int parse_range(const char *text, int64_t *first, int64_t *end)
+{
+    const char *colon = strchr(text, ':');
+    if (!colon)
+        return -1;
+    char a[32] = "", b[32] = "";
+    size_t la = (size_t)(colon - text), lb = strlen(colon + 1);
+    if (la >= sizeof a || lb >= sizeof b)
+        return -1;
+    memcpy(a, text, la);
+    memcpy(b, colon + 1, lb);
+    long va = 0, vb = -1;
+    if ((la && parse_int(a, 0, LONG_MAX, &va)) || (lb && parse_int(b, 1, LONG_MAX, &vb)))
+        return -1;
+    *first = va;
+    *end = vb;
+    return 0;
+}
+
+/* out/<scene file name without its extension>.mp4 */
+static void default_output(const char *scene_path, char *out, size_t size)
+{
+    const char *base = strrchr(scene_path, '/');
+    base = base ? base + 1 : scene_path;
+    const char *dot = strrchr(base, '.');
+    int stem = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
+    snprintf(out, size, "out/%.*s.mp4", stem, base);
+}
+
+static int exit_code(sk_status status)
+{
+    switch (status) {
+    case SK_OK: return 0;
+    case SK_EINPUT: return EXIT_INPUT;
+    case SK_EINTERRUPTED: return EXIT_INTERRUPTED;
+    default: return EXIT_RUNTIME;
+    }
+}
+
+static void catch_signals(void)
+{
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static int command_render(int argc, char **argv)
+{
+    enum { OPT_SIZE = 256, OPT_FPS, OPT_FRAMES, OPT_CRF, OPT_PRESET };
+    static const struct option options[] = {{"output", required_argument, NULL, 'o'},
+                                            {"size", required_argument, NULL, OPT_SIZE},
+                                            {"fps", required_argument, NULL, OPT_FPS},
+                                            {"frames", required_argument, NULL, OPT_FRAMES},
+                                            {"crf", required_argument, NULL, OPT_CRF},
+                                            {"preset", required_argument, NULL, OPT_PRESET},
+                                            {"overwrite", no_argument, NULL, 'y'},
+                                            {"quiet", no_argument, NULL, 'q'},
+                                            {"verbose", no_argument, NULL, 'v'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
+    sk_render_job job = {
+        .end_frame = -1, .crf = 20, .preset = "veryfast", .cancel = &cancel_requested};
+    long value;
+    int opt;
+    bool verbose = false;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":o:yqvh", options, NULL)) != -1) {
+        switch (opt) {
+        case 'o': job.output = optarg; break;
+        case 'y': job.overwrite = true; break;
+        case 'q': job.quiet = true; break;
+        case 'v': verbose = true; break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        case OPT_SIZE:
+            if (parse_size(optarg, &job.width, &job.height))
+                return fail_input("--size: expected WxH with each side 16 to 8192, found '%s'",
+                                  optarg);
+            break;
+        case OPT_FPS:
+            if (parse_int(optarg, 1, 240, &value))
+                return fail_input("--fps: expected an integer from 1 to 240, found '%s'", optarg);
+            job.fps = (int)value;
+            break;
+        case OPT_FRAMES:
+            if (parse_range(optarg, &job.first_frame, &job.end_frame))
+                return fail_input("--frames: expected A:B with whole numbers, found '%s'", optarg);
+            break;
+        case OPT_CRF:
+            if (parse_int(optarg, 0, 51, &value))
+                return fail_input("--crf: expected an integer from 0 to 51, found '%s'", optarg);
+            job.crf = (int)value;
+            break;
+        case OPT_PRESET: job.preset = optarg; break;
+        case ':': return fail_input("%s needs a value", argv[optind - 1]);
+        default: return fail_input("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return fail_input("render needs a scene file");
+    if (optind != argc - 1)
+        return fail_input("render takes one scene file, found also '%s'", argv[optind + 1]);
+    job.scene_path = argv[optind];
+    char output[4096];
+    if (!job.output) {
+        default_output(job.scene_path, output, sizeof output);
+        job.output = output;
+    }
+
+    sk_encode_set_verbose(verbose);
+    catch_signals();
+    sk_error err = {0};
+    sk_status status = sk_render(&job, &err);
+    if (status != SK_OK)
+        fprintf(stderr, "softknn: %s\n", err.message);
+    return exit_code(status);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return fail_input("missing command");
+    const char *command = argv[1];
+    if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||
+        strcmp(command, "help") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (strcmp(command, "--version") == 0) {
+        printf("softknn %s\n", SK_VERSION);
+        return 0;
+    }
+    if (strcmp(command, "render") == 0)
+        return command_render(argc - 1, argv + 1);
+    return fail_input("unknown command '%s'", command);
+}
