@@ -132,8 +132,7 @@ static sk_status expand_pattern(const char *path, int64_t frame, char *out, size
                                 sk_error *err)
 {
     if (frame < 0)
-        return sk_error_set(err, SK_EINPUT, "%s: frame index %" PRId64 " is negative", path,
-                            frame);
+        return sk_error_set(err, SK_EINPUT, "%s: frame index %" PRId64 " is negative", path, frame);
     size_t used = 0;
     int conversions = 0;
     bool fits = size > 0;
@@ -150,7 +149,8 @@ static sk_status expand_pattern(const char *path, int64_t frame, char *out, size
         if (s.kind == SPEC_INTEGER && ++conversions > 1)
             return sk_error_set(err, SK_EINPUT,
                                 "%s: a PNG pattern takes exactly one frame number; "
-                                "this one has more", path);
+                                "this one has more",
+                                path);
         fits = fits && (s.kind == SPEC_PERCENT ? append(out, size, &used, "%", 1)
                                                : append_number(out, size, &used, s, frame));
         p += s.length;
@@ -158,7 +158,8 @@ static sk_status expand_pattern(const char *path, int64_t frame, char *out, size
     if (conversions == 0)
         return sk_error_set(err, SK_EINPUT,
                             "%s: a PNG pattern needs a frame number: %%d, %%5d or %%05d "
-                            "(%%%% is a literal %%)", path);
+                            "(%%%% is a literal %%)",
+                            path);
     if (!fits)
         return sk_error_set(err, SK_EINPUT,
                             "%s: the file name for frame %" PRId64 " does not fit in %zu bytes",
@@ -199,10 +200,12 @@ sk_status sk_format_from_path(const char *path, sk_format *format, sk_error *err
     if (pattern)
         return sk_error_set(err, SK_EINPUT,
                             "%s: a frame-number pattern is for PNG sequences and must end "
-                            "in .png, like out/f_%%05d.png", path);
+                            "in .png, like out/f_%%05d.png",
+                            path);
     return sk_error_set(err, SK_EINPUT,
                         "%s: cannot tell the output format from the extension; use .mp4, "
-                        "or a PNG pattern like out/f_%%05d.png", path);
+                        "or a PNG pattern like out/f_%%05d.png",
+                        path);
 }
 
 bool sk_format_needs_even_size(sk_format format)
@@ -211,8 +214,8 @@ bool sk_format_needs_even_size(sk_format format)
     return row && row->needs_even_size;
 }
 
-sk_status sk_format_frame_path(sk_format format, const char *path, int64_t frame,
-                               char *out, size_t size, sk_error *err)
+sk_status sk_format_frame_path(sk_format format, const char *path, int64_t frame, char *out,
+                               size_t size, sk_error *err)
 {
     const format_row *row = row_of(format);
     if (!row)
@@ -221,8 +224,7 @@ sk_status sk_format_frame_path(sk_format format, const char *path, int64_t frame
         return expand_pattern(path, frame, out, size, err);
     size_t used = 0;
     if (size == 0 || !append(out, size, &used, path, strlen(path)))
-        return sk_error_set(err, SK_EINPUT, "%s: the path does not fit in %zu bytes", path,
-                            size);
+        return sk_error_set(err, SK_EINPUT, "%s: the path does not fit in %zu bytes", path, size);
     return SK_OK;
 }
 
@@ -241,15 +243,13 @@ struct sk_sink {
 static sk_status check_options(const sk_sink_options *o, const format_row *row, sk_error *err)
 {
     if (o->width <= 0 || o->height <= 0 || o->width > MAX_SIDE || o->height > MAX_SIDE)
-        return sk_error_set(err, SK_EINPUT, "%s: frame size %dx%d is outside 1..%d pixels",
-                            o->path, o->width, o->height, MAX_SIDE);
+        return sk_error_set(err, SK_EINPUT, "%s: frame size %dx%d is outside 1..%d pixels", o->path,
+                            o->width, o->height, MAX_SIDE);
     if (row->needs_even_size && (o->width % 2 != 0 || o->height % 2 != 0))
-        return sk_error_set(err, SK_EINPUT,
-                            "%s: %s needs an even width and height; got %dx%d", o->path,
-                            row->name, o->width, o->height);
+        return sk_error_set(err, SK_EINPUT, "%s: %s needs an even width and height; got %dx%d",
+                            o->path, row->name, o->width, o->height);
     if (o->fps <= 0)
-        return sk_error_set(err, SK_EINPUT, "%s: frame rate %d must be positive", o->path,
-                            o->fps);
+        return sk_error_set(err, SK_EINPUT, "%s: frame rate %d must be positive", o->path, o->fps);
     if (row->sequence) {
         char scratch[PATH_BYTES];
         return expand_pattern(o->path, 0, scratch, sizeof scratch, err);
@@ -294,18 +294,19 @@ static sk_status refuse(const sk_sink *sink, sk_error *err)
                         sink->state == SINK_FINISHED ? "finished" : "abandoned after an error");
 }
 
-sk_status sk_sink_write(sk_sink *sink, int64_t frame_index, const uint8_t *bgra,
-                        int stride, sk_error *err)
+sk_status sk_sink_write(sk_sink *sink, int64_t frame_index, const uint8_t *bgra, int stride,
+                        sk_error *err)
 {
     if (sink->state != SINK_OPEN)
         return refuse(sink, err);
     if (!bgra || stride < 4 * sink->width)
-        return sk_error_set(err, SK_EINPUT, "%s: frame %" PRId64 " has no pixels or a stride "
-                            "(%d) below 4 x width (%d)", sink->path, frame_index, stride,
-                            4 * sink->width);
+        return sk_error_set(err, SK_EINPUT,
+                            "%s: frame %" PRId64 " has no pixels or a stride "
+                            "(%d) below 4 x width (%d)",
+                            sink->path, frame_index, stride, 4 * sink->width);
     if (frame_index < 0)
-        return sk_error_set(err, SK_EINPUT, "%s: frame index %" PRId64 " is negative",
-                            sink->path, frame_index);
+        return sk_error_set(err, SK_EINPUT, "%s: frame index %" PRId64 " is negative", sink->path,
+                            frame_index);
     sk_status status = sink->row->ops->write(sink->backend, frame_index, bgra, stride, err);
     if (status != SK_OK)
         sink->state = SINK_FAILED;
@@ -331,6 +332,16 @@ void sk_sink_free(sk_sink *sink)
 }
 
 /* ---- libav helpers shared by the backends -------------------------------- */
+
+void sk_av_release(AVCodecContext **encoder, struct SwsContext **sws, AVFrame **frame,
+                   AVPacket **packet)
+{
+    av_packet_free(packet);
+    av_frame_free(frame);
+    sws_freeContext(*sws);
+    *sws = NULL;
+    avcodec_free_context(encoder);
+}
 
 void sk_encode_set_verbose(bool verbose)
 {
@@ -373,7 +384,7 @@ sk_status sk_av_convert(struct SwsContext *sws, const uint8_t *bgra, int stride,
     if (rc < 0)
         return sk_av_error(err, path, "cannot convert the frame's pixels", rc);
     if (rc != frame->height)
-        return sk_error_set(err, SK_ERUNTIME, "%s: pixel conversion gave %d rows of %d", path,
-                            rc, frame->height);
+        return sk_error_set(err, SK_ERUNTIME, "%s: pixel conversion gave %d rows of %d", path, rc,
+                            frame->height);
     return SK_OK;
 }

@@ -34,15 +34,15 @@ bool sk_format_needs_even_size(sk_format format);
 /* The file a frame goes to: the path itself, or for a PNG sequence the path
  * with the frame index substituted. Writes at most size bytes (NUL included);
  * SK_EINPUT if the name does not fit or the pattern is malformed. */
-sk_status sk_format_frame_path(sk_format format, const char *path, int64_t frame,
-                               char *out, size_t size, sk_error *err);
+sk_status sk_format_frame_path(sk_format format, const char *path, int64_t frame, char *out,
+                               size_t size, sk_error *err);
 
 typedef struct sk_sink_options {
     const char *path; /* output path (a pattern for PNG sequences) */
     sk_format format;
-    int width, height; /* pixels, > 0 (even for formats that need it) */
-    int fps;           /* frames per second, > 0 */
-    int crf;           /* H.264 constant rate factor, 0..51 (0 = lossless) */
+    int width, height;  /* pixels, > 0 (even for formats that need it) */
+    int fps;            /* frames per second, > 0 */
+    int crf;            /* H.264 constant rate factor, 0..51 (0 = lossless) */
     const char *preset; /* x264 preset name, e.g. "veryfast" */
 } sk_sink_options;
 
@@ -55,8 +55,8 @@ sk_status sk_sink_open(const sk_sink_options *options, sk_sink **out, sk_error *
 /* Encodes one frame. Frames must come in display order; frame_index is the
  * scene's frame number (it names the file of a PNG sequence). The pixels are
  * only read during the call. */
-sk_status sk_sink_write(sk_sink *sink, int64_t frame_index, const uint8_t *bgra,
-                        int stride, sk_error *err);
+sk_status sk_sink_write(sk_sink *sink, int64_t frame_index, const uint8_t *bgra, int stride,
+                        sk_error *err);
 
 /* Drains the encoder, writes the trailer, closes the file and renames it into
  * place. After an error the output path is untouched. */

@@ -91,10 +91,7 @@ static void png_free(void *state)
     png_sink *s = state;
     if (!s)
         return;
-    av_packet_free(&s->packet);
-    av_frame_free(&s->frame);
-    sws_freeContext(s->sws);
-    avcodec_free_context(&s->encoder);
+    sk_av_release(&s->encoder, &s->sws, &s->frame, &s->packet);
     free(s);
 }
 
@@ -147,8 +144,8 @@ static sk_status png_write(void *state, int64_t frame_index, const uint8_t *bgra
 {
     png_sink *s = state;
     char path[PNG_PATH_BYTES];
-    sk_status status = sk_format_frame_path(SK_FORMAT_PNG_SEQUENCE, s->pattern, frame_index,
-                                            path, sizeof path, err);
+    sk_status status = sk_format_frame_path(SK_FORMAT_PNG_SEQUENCE, s->pattern, frame_index, path,
+                                            sizeof path, err);
     if (status == SK_OK)
         status = sk_av_convert(s->sws, bgra, stride, s->frame, path, err);
     if (status == SK_OK)

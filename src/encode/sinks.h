@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include <libavcodec/avcodec.h>
 #include <libavutil/frame.h>
 #include <libswscale/swscale.h>
 
@@ -44,5 +45,10 @@ sk_status sk_av_frame_new(enum AVPixelFormat format, int width, int height, AVFr
  * making frame writable (an encoder may still hold a reference to it). */
 sk_status sk_av_convert(struct SwsContext *sws, const uint8_t *bgra, int stride, AVFrame *frame,
                         const char *path, sk_error *err);
+
+/* Releases the encoding state both formats keep; each pointer may be NULL
+ * and is set to NULL. */
+void sk_av_release(AVCodecContext **encoder, struct SwsContext **sws, AVFrame **frame,
+                   AVPacket **packet);
 
 #endif

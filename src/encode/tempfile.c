@@ -52,8 +52,7 @@ static uint64_t next_seed(void)
 
 static void fill_random(char *out, uint64_t bits)
 {
-    static const char alphabet[] =
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     for (int i = 0; i < TEMP_RANDOM_LEN; i++) {
         out[i] = alphabet[bits % (sizeof alphabet - 1)];
         bits /= sizeof alphabet - 1;
@@ -109,8 +108,8 @@ sk_status sk_tempfile_create(sk_tempfile *tmp, const char *target, sk_error *err
                         target);
 }
 
-sk_status sk_tempfile_write(sk_tempfile *tmp, const char *target, const void *data,
-                            size_t n, sk_error *err)
+sk_status sk_tempfile_write(sk_tempfile *tmp, const char *target, const void *data, size_t n,
+                            sk_error *err)
 {
     const unsigned char *p = data;
     while (n > 0) {

@@ -31,8 +31,8 @@ typedef struct sk_tempfile {
 sk_status sk_tempfile_create(sk_tempfile *tmp, const char *target, sk_error *err);
 
 /* Writes all n bytes through the descriptor (retrying short writes). */
-sk_status sk_tempfile_write(sk_tempfile *tmp, const char *target, const void *data,
-                            size_t n, sk_error *err);
+sk_status sk_tempfile_write(sk_tempfile *tmp, const char *target, const void *data, size_t n,
+                            sk_error *err);
 
 /* Closes the descriptor, reporting close errors (NFS and full disks report
  * there). For callers that reopen the file by path. Idempotent. */

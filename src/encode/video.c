@@ -21,26 +21,27 @@
 /* x264's presets (x264_preset_names), so that a typo is the user's input
  * error with the list in the message instead of a bare EINVAL at open. */
 static const char *const presets[] = {
-    "ultrafast", "superfast", "veryfast", "faster", "fast",
+    "ultrafast", "superfast", "veryfast", "faster",   "fast",
     "medium",    "slow",      "slower",   "veryslow", "placebo",
 };
-#define PRESET_LIST "ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, " \
-                    "veryslow, placebo"
+#define PRESET_LIST                                                                                \
+    "ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, "                         \
+    "veryslow, placebo"
 
 /* Area averaging, with chroma computed from every input pixel before it is
  * subsampled: measured faster than bilinear at equal quality. */
 #define SWS_FLAGS (SWS_AREA | SWS_FULL_CHR_H_INP)
 
 typedef struct mp4_sink {
-    const char *path;        /* borrowed from the sink (see sinks.h) */
-    sk_tempfile tmp;         /* where the muxer writes until finish() */
-    AVFormatContext *mux;    /* owns stream and, once opened, mux->pb */
+    const char *path;     /* borrowed from the sink (see sinks.h) */
+    sk_tempfile tmp;      /* where the muxer writes until finish() */
+    AVFormatContext *mux; /* owns stream and, once opened, mux->pb */
     AVStream *stream;
     AVCodecContext *encoder;
     struct SwsContext *sws;
-    AVFrame *frame;          /* yuv420p, reused for every frame */
-    AVPacket *packet;        /* reused; emptied by every write */
-    int64_t next_pts;        /* frames sent so far, in 1/fps units */
+    AVFrame *frame;   /* yuv420p, reused for every frame */
+    AVPacket *packet; /* reused; emptied by every write */
+    int64_t next_pts; /* frames sent so far, in 1/fps units */
 } mp4_sink;
 
 static sk_status check_options(const sk_sink_options *o, sk_error *err)
@@ -51,8 +52,8 @@ static sk_status check_options(const sk_sink_options *o, sk_error *err)
     for (size_t i = 0; o->preset && i < sizeof presets / sizeof presets[0]; i++)
         if (strcmp(o->preset, presets[i]) == 0)
             return SK_OK;
-    return sk_error_set(err, SK_EINPUT, "%s: unknown x264 preset \"%s\"; use one of: %s",
-                        o->path, o->preset ? o->preset : "(none)", PRESET_LIST);
+    return sk_error_set(err, SK_EINPUT, "%s: unknown x264 preset \"%s\"; use one of: %s", o->path,
+                        o->preset ? o->preset : "(none)", PRESET_LIST);
 }
 
 /* The temporary file is created here (failing early if the directory is
@@ -106,8 +107,8 @@ static sk_status open_encoder(mp4_sink *s, const sk_sink_options *o, sk_error *e
 {
     const AVCodec *codec = avcodec_find_encoder_by_name(ENCODER_NAME);
     if (!codec)
-        return sk_error_set(err, SK_ERUNTIME,
-                            "%s: this FFmpeg has no " ENCODER_NAME " encoder", s->path);
+        return sk_error_set(err, SK_ERUNTIME, "%s: this FFmpeg has no " ENCODER_NAME " encoder",
+                            s->path);
     /* Allocated with the codec so that libx264's own defaults apply (keyint
      * 250 rather than libavcodec's generic gop of 12). */
     s->encoder = avcodec_alloc_context3(codec);
@@ -161,8 +162,8 @@ static sk_status write_header(mp4_sink *s, sk_error *err)
 static sk_status open_converter(mp4_sink *s, sk_error *err)
 {
     int w = s->encoder->width, h = s->encoder->height;
-    s->sws = sws_getContext(w, h, AV_PIX_FMT_BGRA, w, h, AV_PIX_FMT_YUV420P, SWS_FLAGS, NULL,
-                            NULL, NULL);
+    s->sws = sws_getContext(w, h, AV_PIX_FMT_BGRA, w, h, AV_PIX_FMT_YUV420P, SWS_FLAGS, NULL, NULL,
+                            NULL);
     if (!s->sws)
         return sk_error_set(err, SK_ERUNTIME, "%s: cannot set up BGRA to yuv420p conversion",
                             s->path);
@@ -181,10 +182,7 @@ static void mp4_free(void *state)
     mp4_sink *s = state;
     if (!s)
         return;
-    av_packet_free(&s->packet);
-    av_frame_free(&s->frame);
-    sws_freeContext(s->sws);
-    avcodec_free_context(&s->encoder);
+    sk_av_release(&s->encoder, &s->sws, &s->frame, &s->packet);
     if (s->mux) {
         avio_closep(&s->mux->pb); /* no trailer: the file is being dropped */
         avformat_free_context(s->mux);

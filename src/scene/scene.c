@@ -122,19 +122,16 @@ static sk_status read_text(loader *ld, const yaml_node_t *node)
 static sk_status read_extent(loader *ld, const yaml_node_t *node, const char *path, double *min,
                              double *max)
 {
-    yaml_node_t *items[2];
-    char item_path[SK_YR_PATH_MAX];
-    sk_status status = sk_yr_pair(&ld->r, node, path, "[min, max]", items);
+    double extent[2];
+    sk_status status = sk_yr_number_pair(&ld->r, node, path, "[min, max]", &coord_range, extent);
     if (status)
         return status;
-    snprintf(item_path, sizeof item_path, "%s[0]", path);
-    if ((status = sk_yr_number_in(&ld->r, items[0], item_path, &coord_range, min)))
-        return status;
-    snprintf(item_path, sizeof item_path, "%s[1]", path);
-    if ((status = sk_yr_number_in(&ld->r, items[1], item_path, &coord_range, max)))
-        return status;
+    *min = extent[0];
+    *max = extent[1];
     if (*min < *max)
         return SK_OK;
+    yaml_node_t *items[2]; /* read again only to quote them as written */
+    sk_yr_pair(&ld->r, node, path, "[min, max]", items);
     char found[2][SK_YR_FOUND_MAX];
     sk_yr_describe(items[0], found[0], sizeof found[0]);
     sk_yr_describe(items[1], found[1], sizeof found[1]);

@@ -61,8 +61,7 @@ typedef struct sk_scene {
 sk_status sk_scene_load(const char *path, sk_scene **out, sk_error *err);
 
 /* Same, from a string in memory; name is used in messages in place of a path. */
-sk_status sk_scene_load_string(const char *text, const char *name, sk_scene **out,
-                               sk_error *err);
+sk_status sk_scene_load_string(const char *text, const char *name, sk_scene **out, sk_error *err);
 
 /* Releases a scene; NULL is a no-op. */
 void sk_scene_free(sk_scene *scene);

@@ -558,19 +558,27 @@ sk_status sk_yr_pair(const sk_yr *r, const yaml_node_t *node, const char *path, 
     return SK_OK;
 }
 
-sk_status sk_yr_vec2(const sk_yr *r, const yaml_node_t *node, const char *path,
-                     const sk_yr_range *range, sk_vec2 *out)
+sk_status sk_yr_number_pair(const sk_yr *r, const yaml_node_t *node, const char *path,
+                            const char *shape, const sk_yr_range *range, double out[2])
 {
     yaml_node_t *items[2] = {NULL, NULL};
     char item_path[SK_YR_PATH_MAX];
-    sk_status status = sk_yr_pair(r, node, path, "[x, y]", items);
-    if (status)
-        return status;
-    snprintf(item_path, sizeof item_path, "%s[0]", path);
-    if ((status = sk_yr_number_in(r, items[0], item_path, range, &out->x)))
-        return status;
-    snprintf(item_path, sizeof item_path, "%s[1]", path);
-    return sk_yr_number_in(r, items[1], item_path, range, &out->y);
+    sk_status status = sk_yr_pair(r, node, path, shape, items);
+    for (int i = 0; i < 2 && status == SK_OK; i++) {
+        snprintf(item_path, sizeof item_path, "%s[%d]", path, i);
+        status = sk_yr_number_in(r, items[i], item_path, range, &out[i]);
+    }
+    return status;
+}
+
+sk_status sk_yr_vec2(const sk_yr *r, const yaml_node_t *node, const char *path,
+                     const sk_yr_range *range, sk_vec2 *out)
+{
+    double xy[2];
+    sk_status status = sk_yr_number_pair(r, node, path, "[x, y]", range, xy);
+    if (status == SK_OK)
+        *out = (sk_vec2){xy[0], xy[1]};
+    return status;
 }
 
 /* ---------------------------------------------------------------------------

@@ -132,6 +132,11 @@ sk_status sk_yr_colour(const sk_yr *r, const yaml_node_t *node, const char *path
 sk_status sk_yr_pair(const sk_yr *r, const yaml_node_t *node, const char *path, const char *what,
                      yaml_node_t *items[2]);
 
+/* A pair of numbers, each within range (path[0], path[1] in messages);
+ * shape names it in errors, e.g. "[min, max]". */
+sk_status sk_yr_number_pair(const sk_yr *r, const yaml_node_t *node, const char *path,
+                            const char *shape, const sk_yr_range *range, double out[2]);
+
 /* [x, y]: a pair of numbers, each within range (path[0], path[1] in messages). */
 sk_status sk_yr_vec2(const sk_yr *r, const yaml_node_t *node, const char *path,
                      const sk_yr_range *range, sk_vec2 *out);
