@@ -13,7 +13,7 @@
 #include <libavutil/opt.h>
 
 #include "sinks.h"
-#include "tempfile.h"
+#include "../fileio/fileio.h"
 
 /* zlib level (0..9) and PNG row filter, measured on three synthetic
  * 1920x1080 frames like ours (flat dark UI; dark and light smooth fields;

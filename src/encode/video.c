@@ -13,7 +13,7 @@
 #include <libavutil/opt.h>
 
 #include "sinks.h"
-#include "tempfile.h"
+#include "../fileio/fileio.h"
 
 #define ENCODER_NAME "libx264"
 #define CRF_MAX 51 /* x264's constant rate factor runs 0 (lossless) .. 51 */

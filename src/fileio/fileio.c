@@ -1,7 +1,9 @@
-/* tempfile.c — temporary files next to their target, renamed into place. */
-#include "tempfile.h"
+/* fileio.c — temporary files next to their target, renamed into place, and
+ * the directories an output needs. */
+#include "fileio.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -157,4 +159,19 @@ void sk_tempfile_abandon(sk_tempfile *tmp)
         unlink(tmp->path);
     free(tmp->path);
     tmp->path = NULL;
+}
+
+sk_status sk_make_parent_dirs(const char *path, sk_error *err)
+{
+    char dir[4096];
+    if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
+        return sk_error_set(err, SK_EINPUT, "%s: path too long", path);
+    for (char *slash = strchr(dir + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+            return sk_error_set(err, SK_ERUNTIME, "%s: cannot create directory: %s", dir,
+                                strerror(errno));
+        *slash = '/';
+    }
+    return SK_OK;
 }

@@ -1,5 +1,6 @@
-/* tempfile.h — private to encode/: a file written under a temporary name
- * next to its target and renamed into place only when complete.
+/* fileio.h — a file written under a temporary name next to its target and
+ * renamed into place only when complete, so an output path never holds a
+ * half-written file. Used by every writer (encoders, exports).
  *
  * The temporary name is "<dir>/.<name>.XXXXXX.part": the same directory as
  * the target, so rename() is atomic and never crosses file systems; hidden
@@ -10,8 +11,8 @@
  * empty (SK_TEMPFILE_EMPTY), committed or already abandoned tempfile, so it
  * can sit on every cleanup path. Not a zeroed one: fd 0 is a real descriptor.
  */
-#ifndef SK_ENCODE_TEMPFILE_H
-#define SK_ENCODE_TEMPFILE_H
+#ifndef SK_FILEIO_H
+#define SK_FILEIO_H
 
 #include <stddef.h>
 
@@ -45,5 +46,9 @@ sk_status sk_tempfile_commit(sk_tempfile *tmp, const char *target, sk_error *err
 
 /* Closes and removes the temporary file, if any, and empties *tmp. */
 void sk_tempfile_abandon(sk_tempfile *tmp);
+
+/* mkdir -p of the directory part of path, so "out/intro/f_%05d.png" just
+ * works. SK_ERUNTIME naming the directory that could not be made. */
+sk_status sk_make_parent_dirs(const char *path, sk_error *err);
 
 #endif
