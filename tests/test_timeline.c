@@ -15,8 +15,14 @@ static sk_scene make_scene(sk_vec2 *points, int count, int closed, int fps, doub
     sk_scene s = {0};
     s.fps = fps;
     s.duration = duration;
-    s.kernel = (sk_kernel){SK_KERNEL_GAUSSIAN, 0.7, 1.0};
-    s.query_path = (sk_path){points, count, closed};
+    s.kernel = sk_kernel_default(SK_KERNEL_GAUSSIAN);
+    s.kernel.bandwidth = 0.7;
+    s.query_path =
+        (sk_path){.kind = SK_PATH_SPLINE, .points = points, .point_count = count, .closed = closed};
+    s.query_ease = (sk_ease){.kind = SK_EASE_LINEAR};
+    s.camera_zoom = 1.0;
+    for (int i = 0; i < SK_LAYER_COUNT; i++)
+        s.layer_opacity[i] = 1.0;
     return s;
 }
 
@@ -169,6 +175,84 @@ static void test_clamping_and_kernel(void **state)
     sk_timeline_free(NULL);
 }
 
+static sk_keyframe key1(double t, double v)
+{
+    return (sk_keyframe){.t = t, .value = {v, 0}, .ease = {.kind = SK_EASE_LINEAR}};
+}
+
+/* Between keyframes the value moves linearly (or as eased); outside them it is
+ * clamped; a held keyframe keeps its value until the next one. */
+static void test_track_eval(void **state)
+{
+    (void)state;
+    sk_keyframe keys[] = {key1(1, 10), key1(3, 20), key1(4, 0)};
+    keys[1].hold = true;
+    sk_track track = {keys, 3, 1};
+    double v[2];
+    sk_track_eval(&track, 0.0, v);
+    assert_true(v[0] == 10);
+    sk_track_eval(&track, 2.0, v); /* halfway from 10 to 20 */
+    assert_true(fabs(v[0] - 15) < 1e-12);
+    sk_track_eval(&track, 3.9, v); /* held at 20 until t = 4 */
+    assert_true(v[0] == 20);
+    sk_track_eval(&track, 4.0, v);
+    assert_true(v[0] == 0);
+    sk_track_eval(&track, 99.0, v);
+    assert_true(v[0] == 0);
+    /* easeInQuad at half time: 10 + 0.25 * (20 - 10) = 12.5 */
+    keys[0].ease = (sk_ease){.kind = SK_EASE_IN_QUAD};
+    sk_track_eval(&track, 2.0, v);
+    assert_true(fabs(v[0] - 12.5) < 1e-12);
+}
+
+/* The query's easing reshapes progress along the path: easeInQuad at half
+ * time has covered a quarter of a straight 10-unit segment. */
+static void test_query_easing(void **state)
+{
+    (void)state;
+    sk_vec2 pts[] = {{0, 0}, {10, 0}};
+    sk_scene scene = make_scene(pts, 2, 0, 10, 1.1); /* 11 frames: frame 5 is half */
+    scene.query_ease = (sk_ease){.kind = SK_EASE_IN_QUAD};
+    sk_timeline *tl = must_timeline(&scene);
+    sk_frame_state st;
+    sk_timeline_state_at(tl, 5, &st);
+    assert_near(st.query, 2.5, 0, 1e-9);
+    sk_timeline_free(tl);
+}
+
+/* animate: the bandwidth from 0.5 at t = 0 to 2.5 at t = 1, k from 1 to 4,
+ * a layer fading in, and a keyframed query position. */
+static void test_animated_properties(void **state)
+{
+    (void)state;
+    sk_vec2 pts[] = {{0, 0}, {10, 0}};
+    sk_scene scene = make_scene(pts, 2, 0, 10, 2.0);
+    sk_keyframe bw[] = {key1(0, 0.5), key1(1, 2.5)};
+    sk_keyframe k[] = {key1(0, 1), key1(1, 4)};
+    sk_keyframe fade[] = {key1(0, -1), key1(1, 3)}; /* clamped to [0, 1] */
+    sk_keyframe where[] = {{.t = 0, .value = {1, 2}}, {.t = 2, .value = {5, -2}}};
+    sk_animation anims[] = {
+        {SK_TARGET_BANDWIDTH, SK_LAYER_GRID, {bw, 2, 1}},
+        {SK_TARGET_K, SK_LAYER_GRID, {k, 2, 1}},
+        {SK_TARGET_LAYER_OPACITY, SK_LAYER_LINKS, {fade, 2, 1}},
+    };
+    scene.animations = anims;
+    scene.animation_count = 3;
+    scene.query_path = (sk_path){.kind = SK_PATH_KEYFRAMES, .track = {where, 2, 2}};
+    sk_timeline *tl = must_timeline(&scene);
+    sk_frame_state st;
+    sk_timeline_state_at(tl, 5, &st); /* t = 0.5 */
+    assert_true(fabs(st.kernel.bandwidth - 1.5) < 1e-12);
+    assert_int_equal(st.kernel.k, 3);                            /* 2.5 rounds away from zero */
+    assert_true(fabs(st.opacity[SK_LAYER_LINKS] - 1.0) < 1e-12); /* -1 + 4 * 0.5 = 1 */
+    assert_true(st.opacity[SK_LAYER_KEYS] == 1.0);
+    assert_near(st.query, 2, 1, 1e-12); /* a quarter of the way from (1, 2) to (5, -2) */
+    sk_timeline_state_at(tl, 1, &st);   /* t = 0.1: opacity -1 + 0.4 clamps to 0 */
+    assert_true(st.opacity[SK_LAYER_LINKS] == 0.0);
+    assert_near(sk_timeline_path_point(tl, 1.0), 5, -2, 1e-12);
+    sk_timeline_free(tl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -178,6 +262,9 @@ int main(void)
         cmocka_unit_test(test_constant_speed),
         cmocka_unit_test(test_repeated_points_stay_finite),
         cmocka_unit_test(test_clamping_and_kernel),
+        cmocka_unit_test(test_track_eval),
+        cmocka_unit_test(test_query_easing),
+        cmocka_unit_test(test_animated_properties),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

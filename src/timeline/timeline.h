@@ -16,11 +16,14 @@
 #include "../scene/scene.h"
 
 typedef struct sk_frame_state {
-    int64_t frame;    /* frame index, 0-based */
-    double time;      /* seconds since the start: frame / fps */
-    double progress;  /* fraction of the query's path travelled, [0, 1] */
-    sk_vec2 query;    /* the query's position, scene units */
-    sk_kernel kernel; /* the kernel and its parameters at this frame */
+    int64_t frame;                  /* frame index, 0-based */
+    double time;                    /* seconds since the start: frame / fps */
+    double progress;                /* fraction of the query's path travelled, [0, 1], eased */
+    sk_vec2 query;                  /* the query's position, scene units */
+    sk_kernel kernel;               /* the kernel and its parameters at this frame */
+    sk_vec2 camera_center;          /* scene units */
+    double camera_zoom;             /* > 0 */
+    double opacity[SK_LAYER_COUNT]; /* each layer's opacity, 0..1 */
 } sk_frame_state;
 
 typedef struct sk_timeline sk_timeline;
@@ -41,8 +44,12 @@ int64_t sk_timeline_frame_count(const sk_timeline *timeline);
  * open path reaches its last point on the last frame. */
 void sk_timeline_state_at(const sk_timeline *timeline, int64_t frame, sk_frame_state *out);
 
-/* A point of the query path at arc-length fraction s in [0, 1], for drawing the
- * path itself. */
+/* A point of the query's route at fraction s in [0, 1] of it, for drawing the
+ * route itself: arc length for geometric paths, time for keyframed ones. */
 sk_vec2 sk_timeline_path_point(const sk_timeline *timeline, double s);
+
+/* The value of a keyframe track at time t (seconds): out[0], and out[1] for
+ * points. Pure; exposed for tests and for the weights export. */
+void sk_track_eval(const sk_track *track, double t, double out[2]);
 
 #endif
