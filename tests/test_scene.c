@@ -34,9 +34,12 @@ static const char full_scene[] = "video:\n"
                                  "  x: [-5, 5]\n"
                                  "  y: [-2.5, 3]\n"
                                  "attention:\n"
-                                 "  kernel: dot\n"
+                                 "  kernel: topk\n"
+                                 "  base: laplacian\n"
+                                 "  k: 3\n"
                                  "  bandwidth: 0.25\n"
-                                 "  temperature: 2\n"
+                                 "  w_q: [[0, 1], [-1, 0]]\n"
+                                 "  w_k: [[2, 0], [0, 0.5]]\n"
                                  "keys:\n"
                                  "  - at: [-4.5, 2.0]\n"
                                  "    value: \"#e11d48\"\n"
@@ -116,9 +119,17 @@ static void test_full_scene(void **state)
     assert_near(s->view_max.x, 5);
     assert_near(s->view_min.y, -2.5);
     assert_near(s->view_max.y, 3);
-    assert_int_equal(s->kernel.kind, SK_KERNEL_DOT);
+    assert_int_equal(s->kernel.kind, SK_KERNEL_TOPK);
+    assert_int_equal(s->kernel.base, SK_KERNEL_LAPLACIAN);
+    assert_int_equal(s->kernel.k, 3);
     assert_near(s->kernel.bandwidth, 0.25);
-    assert_near(s->kernel.temperature, 2);
+    assert_true(s->kernel.projected);
+    assert_near(s->kernel.w_q.a, 0);
+    assert_near(s->kernel.w_q.b, 1);
+    assert_near(s->kernel.w_q.c, -1);
+    assert_near(s->kernel.w_q.d, 0);
+    assert_near(s->kernel.w_k.a, 2);
+    assert_near(s->kernel.w_k.d, 0.5);
     assert_int_equal(s->key_count, 2);
     assert_near(s->keys[0].at.x, -4.5);
     assert_near(s->keys[0].at.y, 2.0);
@@ -299,6 +310,75 @@ static void test_number_forms(void **state)
     sk_scene_free(s);
 }
 
+/* Everything that moves: an elliptic arc eased by a cubic Bézier, the camera,
+ * a layer's opacity, animate tracks, and numbers as key values. */
+static void test_motion_sections(void **state)
+{
+    (void)state;
+    sk_scene *s = load_ok("attention: {kernel: topk, base: dot, k: 2}\n"
+                          "keys:\n"
+                          "  - {at: [0, 0], value: 1.5}\n"
+                          "  - {at: [2, 0], value: -3}\n"
+                          "query:\n"
+                          "  path: {type: ellipse, center: [1, 2], radius: [3, 1], rotation: 90,\n"
+                          "         start: 180, end: 0}\n"
+                          "  easing: {cubicBezier: [0.42, 0, 0.58, 1]}\n"
+                          "camera: {center: [5, 6], zoom: 2}\n"
+                          "layers: {links: {opacity: 0.25}}\n"
+                          "animate:\n"
+                          "  attention.temperature:\n"
+                          "    - {t: 0, value: 0.5}\n"
+                          "    - {t: 2.5, value: 4, ease: easeOutBack, hold: true}\n"
+                          "  attention.k: [{t: 1, value: 1}]\n"
+                          "  layers.title.opacity: [{t: 0, value: 0}, {t: 1, value: 1}]\n"
+                          "  camera.center: [{t: 0, value: [1, 1]}]\n");
+    assert_int_equal(s->value_kind, SK_VALUE_SCALAR);
+    assert_near(s->keys[0].scalar, 1.5);
+    assert_near(s->keys[1].scalar, -3);
+    assert_int_equal(s->query_path.kind, SK_PATH_ELLIPSE);
+    assert_near(s->query_path.center.x, 1);
+    assert_near(s->query_path.center.y, 2);
+    assert_near(s->query_path.radius_x, 3);
+    assert_near(s->query_path.radius_y, 1);
+    assert_near(s->query_path.rotation, 90);
+    assert_near(s->query_path.start_angle, 180);
+    assert_near(s->query_path.end_angle, 0);
+    assert_false(s->query_path.closed); /* half a turn */
+    assert_int_equal(s->query_ease.kind, SK_EASE_CUBIC_BEZIER);
+    assert_near(s->query_ease.x1, 0.42);
+    assert_near(s->query_ease.y2, 1);
+    assert_near(s->camera_center.x, 5);
+    assert_near(s->camera_zoom, 2);
+    assert_near(s->layer_opacity[SK_LAYER_LINKS], 0.25);
+    assert_near(s->layer_opacity[SK_LAYER_KEYS], 1);
+    assert_int_equal(s->animation_count, 4);
+    /* animate entries come in the order of the targets' table */
+    assert_int_equal(s->animations[0].target, SK_TARGET_TEMPERATURE);
+    assert_int_equal(s->animations[0].track.count, 2);
+    assert_near(s->animations[0].track.keys[1].t, 2.5);
+    assert_near(s->animations[0].track.keys[1].value[0], 4);
+    assert_int_equal(s->animations[0].track.keys[1].ease.kind, SK_EASE_OUT_BACK);
+    assert_true(s->animations[0].track.keys[1].hold);
+    assert_int_equal(s->animations[0].track.keys[0].ease.kind, SK_EASE_LINEAR);
+    assert_int_equal(s->animations[1].target, SK_TARGET_K);
+    assert_int_equal(s->animations[2].target, SK_TARGET_CAMERA_CENTER);
+    assert_int_equal(s->animations[2].track.dims, 2);
+    assert_int_equal(s->animations[3].target, SK_TARGET_LAYER_OPACITY);
+    assert_int_equal(s->animations[3].layer, SK_LAYER_TITLE);
+    /* the default view covers the ellipse's box: centre 1, 2 and radius 3 */
+    assert_near(s->view_min.x, -2 - 0.15 * 6);
+    sk_scene_free(s);
+
+    s = load_ok("keys: [{at: [0, 0], value: red}]\n"
+                "animate:\n"
+                "  query.position: [{t: 0, value: [0, 0]}, {t: 1, value: [2, 3]}]\n");
+    assert_int_equal(s->query_path.kind, SK_PATH_KEYFRAMES);
+    assert_int_equal(s->query_path.track.count, 2);
+    assert_near(s->query_path.track.keys[1].value[1], 3);
+    assert_near(s->camera_center.x, 1); /* the view's centre */
+    sk_scene_free(s);
+}
+
 static void test_suggest(void **state)
 {
     (void)state;
@@ -367,9 +447,9 @@ static void test_type_descriptions(void **state)
          "t.yaml:1:19: video.duration: expected a finite number, found -.inf"},
         {"attention: {bandwidth: 1e-7}\n",
          "t.yaml:1:24: attention.bandwidth: expected a number from 1e-6 to 1e6, found 1e-7"},
-        {"attention: {kernel: cosine}\n",
-         "t.yaml:1:21: attention.kernel: unknown kernel 'cosine'; expected one of: gaussian, "
-         "dot"},
+        {"attention: {kernel: cosh}\n",
+         "t.yaml:1:21: attention.kernel: unknown kernel 'cosh'; expected one of: gaussian, "
+         "dot, cosine, laplacian, epanechnikov, boxcar, knn, topk"},
         {"view: {x: [0, 1, 2]}\n",
          "t.yaml:1:11: view.x: expected [min, max], found a list of 3 items"},
         {"view: {x: [0, .nan]}\n", "t.yaml:1:15: view.x[1]: expected a finite number, found .nan"},
@@ -586,6 +666,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_scene),
         cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_motion_sections),
         cmocka_unit_test(test_view_default_per_axis),
         cmocka_unit_test(test_colours),
         cmocka_unit_test(test_colour_table),

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "yaml_read.h"
+#include "loader.h"
 
 /* ---------------------------------------------------------------------------
  * Limits and defaults
@@ -24,8 +24,6 @@
 #define SIDE_MAX 8192 /* pixels; beyond what the encoders accept */
 #define FPS_MIN 1
 #define FPS_MAX 240
-#define KEYS_MAX 100000   /* keys; the field costs O(keys) per pixel */
-#define POINTS_MAX 100000 /* path points; plenty for any drawn curve */
 /* Bytes read from a scene file at most, so that pointing the loader at
  * /dev/zero or a huge log fails fast instead of exhausting memory. */
 #define FILE_BYTES_MAX (64u << 20)
@@ -44,17 +42,9 @@
 
 /* Seconds: above 0 and at most a day. */
 static const sk_yr_range duration_range = {0.0, 86400.0, true, "greater than 0 and at most 86400"};
-/* Bandwidth (scene units) and temperature: positive, and far enough from 0
- * and infinity that 2 sigma^2 and sqrt(2) T stay normal doubles. */
-static const sk_yr_range parameter_range = {1e-6, 1e6, false, "from 1e-6 to 1e6"};
-/* Scene units; keeps spans, squared distances and paddings finite. */
-static const sk_yr_range coord_range = {-1e6, 1e6, false, "from -1e6 to 1e6"};
-
-typedef struct loader {
-    sk_yr r;
-    sk_scene *scene;
-    bool has_view_x, has_view_y; /* whether view.x / view.y were given */
-} loader;
+const sk_yr_range sk_parameter_range = {1e-6, 1e6, false, "from 1e-6 to 1e6"};
+const sk_yr_range sk_coord_range = {-1e6, 1e6, false, "from -1e6 to 1e6"};
+#define K_MAX 100000 /* attention.k: no more than there can be keys */
 
 /* ---------------------------------------------------------------------------
  * Sections. Each mapping has a table of its keys, indexed by an enum.
@@ -123,7 +113,7 @@ static sk_status read_extent(loader *ld, const yaml_node_t *node, const char *pa
                              double *max)
 {
     double extent[2];
-    sk_status status = sk_yr_number_pair(&ld->r, node, path, "[min, max]", &coord_range, extent);
+    sk_status status = sk_yr_number_pair(&ld->r, node, path, "[min, max]", &sk_coord_range, extent);
     if (status)
         return status;
     *min = extent[0];
@@ -160,31 +150,99 @@ static sk_status read_view(loader *ld, const yaml_node_t *node)
     return SK_OK;
 }
 
-static sk_status read_kernel(loader *ld, const yaml_node_t *node)
+/* Reads a kernel name into *kind; the names and the suggestion come from
+ * core's table, so a new kernel needs no change here. only_softmax limits the
+ * choice to kernels that may serve as topk's base. */
+static sk_status read_kernel_name(loader *ld, const yaml_node_t *node, const char *path,
+                                  bool only_softmax, sk_kernel_kind *kind)
 {
     const char *names[SK_KERNEL_COUNT], *text;
     char q[SK_YR_QUOTED_MAX], list[SK_ERROR_MAX / 2];
-    sk_status status = sk_yr_string(&ld->r, node, "attention.kernel", &text);
+    sk_status status = sk_yr_string(&ld->r, node, path, &text);
     if (status)
         return status;
-    if (sk_kernel_from_name(text, &ld->scene->kernel.kind))
+    if (sk_kernel_from_name(text, kind) && (!only_softmax || sk_kernel_is_softmax(*kind)))
         return SK_OK;
-    /* The list comes from core, so a new kernel needs no change here. */
+    int count = 0;
     for (int i = 0; i < SK_KERNEL_COUNT; i++)
-        names[i] = sk_kernel_name((sk_kernel_kind)i);
+        if (!only_softmax || sk_kernel_is_softmax((sk_kernel_kind)i))
+            names[count++] = sk_kernel_name((sk_kernel_kind)i);
     sk_yr_quote(text, strlen(text), q, sizeof q);
-    sk_yr_join_names(names, SK_KERNEL_COUNT, list, sizeof list);
-    const char *near = sk_yr_suggest(text, names, SK_KERNEL_COUNT);
+    sk_yr_join_names(names, count, list, sizeof list);
+    const char *near = sk_yr_suggest(text, names, count);
+    const char *what = only_softmax ? "base kernel" : "kernel";
     if (near)
-        return sk_yr_fail(&ld->r, node, "attention.kernel",
-                          "unknown kernel '%s' (did you mean '%s'?); expected one of: %s", q, near,
-                          list);
-    return sk_yr_fail(&ld->r, node, "attention.kernel", "unknown kernel '%s'; expected one of: %s",
-                      q, list);
+        return sk_yr_fail(&ld->r, node, path,
+                          "unknown %s '%s' (did you mean '%s'?); expected one of: %s", what, q,
+                          near, list);
+    return sk_yr_fail(&ld->r, node, path, "unknown %s '%s'; expected one of: %s", what, q, list);
 }
 
-enum { ATTENTION_KERNEL, ATTENTION_BANDWIDTH, ATTENTION_TEMPERATURE, ATTENTION_COUNT };
-static const char *const attention_keys[ATTENTION_COUNT] = {"kernel", "bandwidth", "temperature"};
+/* A 2x2 matrix written as rows: [[a, b], [c, d]]. */
+static sk_status read_matrix(loader *ld, const yaml_node_t *node, const char *path, sk_mat2 *m)
+{
+    yaml_node_t *rows[2];
+    char row_path[SK_YR_PATH_MAX];
+    double values[2][2];
+    sk_status status = sk_yr_pair(&ld->r, node, path, "[[a, b], [c, d]]", rows);
+    for (int i = 0; i < 2 && status == SK_OK; i++) {
+        snprintf(row_path, sizeof row_path, "%s[%d]", path, i);
+        status = sk_yr_number_pair(&ld->r, rows[i], row_path, "[a, b]", &sk_coord_range, values[i]);
+    }
+    if (status == SK_OK)
+        *m = (sk_mat2){values[0][0], values[0][1], values[1][0], values[1][1]};
+    return status;
+}
+
+sk_status sk_unused_parameter(loader *ld, const yaml_node_t *node, const char *path,
+                              const char *what)
+{
+    return sk_yr_fail(&ld->r, node, path, "the %s kernel does not use a %s",
+                      sk_kernel_name(ld->scene->kernel.kind), what);
+}
+
+enum {
+    ATTENTION_KERNEL,
+    ATTENTION_BANDWIDTH,
+    ATTENTION_TEMPERATURE,
+    ATTENTION_K,
+    ATTENTION_BASE,
+    ATTENTION_W_Q,
+    ATTENTION_W_K,
+    ATTENTION_COUNT
+};
+static const char *const attention_keys[ATTENTION_COUNT] = {
+    "kernel", "bandwidth", "temperature", "k", "base", "w_q", "w_k"};
+
+/* Parameters the kernel does not read are errors, not silently ignored:
+ * a bandwidth on a dot kernel means the author expected something else. */
+static sk_status read_parameters(loader *ld, yaml_node_t *const *v)
+{
+    sk_kernel *k = &ld->scene->kernel;
+    sk_status status = SK_OK;
+    if (v[ATTENTION_BANDWIDTH])
+        status = (sk_kernel_parameters(k) & SK_USES_BANDWIDTH)
+                     ? sk_yr_number_in(&ld->r, v[ATTENTION_BANDWIDTH], "attention.bandwidth",
+                                       &sk_parameter_range, &k->bandwidth)
+                     : sk_unused_parameter(ld, v[ATTENTION_BANDWIDTH], "attention.bandwidth",
+                                           "bandwidth");
+    if (status == SK_OK && v[ATTENTION_TEMPERATURE])
+        status = (sk_kernel_parameters(k) & SK_USES_TEMPERATURE)
+                     ? sk_yr_number_in(&ld->r, v[ATTENTION_TEMPERATURE], "attention.temperature",
+                                       &sk_parameter_range, &k->temperature)
+                     : sk_unused_parameter(ld, v[ATTENTION_TEMPERATURE], "attention.temperature",
+                                           "temperature");
+    if (status == SK_OK && v[ATTENTION_K])
+        status = (sk_kernel_parameters(k) & SK_USES_K)
+                     ? sk_yr_int(&ld->r, v[ATTENTION_K], "attention.k", 1, K_MAX, &k->k)
+                     : sk_unused_parameter(ld, v[ATTENTION_K], "attention.k", "k");
+    if (status == SK_OK && v[ATTENTION_W_Q])
+        status = read_matrix(ld, v[ATTENTION_W_Q], "attention.w_q", &k->w_q);
+    if (status == SK_OK && v[ATTENTION_W_K])
+        status = read_matrix(ld, v[ATTENTION_W_K], "attention.w_k", &k->w_k);
+    k->projected = v[ATTENTION_W_Q] || v[ATTENTION_W_K];
+    return status;
+}
 
 static sk_status read_attention(loader *ld, const yaml_node_t *node)
 {
@@ -193,16 +251,35 @@ static sk_status read_attention(loader *ld, const yaml_node_t *node)
     sk_status status = sk_yr_mapping(&ld->r, node, "attention", attention_keys, ATTENTION_COUNT, v);
     if (status)
         return status;
-    if (v[ATTENTION_KERNEL] && (status = read_kernel(ld, v[ATTENTION_KERNEL])))
+    if (v[ATTENTION_KERNEL] &&
+        (status = read_kernel_name(ld, v[ATTENTION_KERNEL], "attention.kernel", false, &k->kind)))
         return status;
-    if (v[ATTENTION_BANDWIDTH] &&
-        (status = sk_yr_number_in(&ld->r, v[ATTENTION_BANDWIDTH], "attention.bandwidth",
-                                  &parameter_range, &k->bandwidth)))
-        return status;
-    if (v[ATTENTION_TEMPERATURE])
-        return sk_yr_number_in(&ld->r, v[ATTENTION_TEMPERATURE], "attention.temperature",
-                               &parameter_range, &k->temperature);
-    return SK_OK;
+    *k = sk_kernel_default(k->kind);
+    /* The base first: it decides which other parameters topk reads. */
+    if (v[ATTENTION_BASE])
+        status = sk_kernel_uses(k->kind) & SK_USES_BASE
+                     ? read_kernel_name(ld, v[ATTENTION_BASE], "attention.base", true, &k->base)
+                     : sk_unused_parameter(ld, v[ATTENTION_BASE], "attention.base", "base");
+    return status ? status : read_parameters(ld, v);
+}
+
+/* A key's value is a colour or a number; the first key decides which, and
+ * every other key must agree (one scene blends one kind of value). */
+static sk_status read_value(loader *ld, const yaml_node_t *node, const char *path, size_t index,
+                            sk_key *key)
+{
+    sk_scene *s = ld->scene;
+    bool numeric = sk_yr_is_number(node);
+    if (index == 0)
+        s->value_kind = numeric ? SK_VALUE_SCALAR : SK_VALUE_COLOUR;
+    if (s->value_kind == SK_VALUE_COLOUR) {
+        if (numeric)
+            return sk_yr_fail(&ld->r, node, path,
+                              "expected a colour like keys[0].value, found a number");
+        return sk_yr_colour(&ld->r, node, path, &key->value);
+    }
+    static const sk_yr_range any = {-1e12, 1e12, false, "from -1e12 to 1e12, like keys[0].value"};
+    return sk_yr_number_in(&ld->r, node, path, &any, &key->scalar);
 }
 
 enum { KEY_AT, KEY_VALUE, KEY_LABEL, KEY_COUNT };
@@ -220,10 +297,10 @@ static sk_status read_key(loader *ld, const yaml_node_t *node, size_t index, sk_
         (status = sk_yr_require_key(&ld->r, node, path, "value", v[KEY_VALUE])))
         return status;
     snprintf(item_path, sizeof item_path, "keys[%zu].at", index);
-    if ((status = sk_yr_vec2(&ld->r, v[KEY_AT], item_path, &coord_range, &key->at)))
+    if ((status = sk_yr_vec2(&ld->r, v[KEY_AT], item_path, &sk_coord_range, &key->at)))
         return status;
     snprintf(item_path, sizeof item_path, "keys[%zu].value", index);
-    if ((status = sk_yr_colour(&ld->r, v[KEY_VALUE], item_path, &key->value)))
+    if ((status = read_value(ld, v[KEY_VALUE], item_path, index, key)))
         return status;
     if (v[KEY_LABEL]) {
         snprintf(item_path, sizeof item_path, "keys[%zu].label", index);
@@ -263,90 +340,43 @@ static sk_status read_keys(loader *ld, const yaml_node_t *node)
     return SK_OK;
 }
 
-static sk_status read_points(loader *ld, const yaml_node_t *node)
-{
-    sk_path *p = &ld->scene->query_path;
-    char path[SK_YR_PATH_MAX];
-    sk_status status =
-        sk_yr_require_type(&ld->r, node, "query.path.points", YAML_SEQUENCE_NODE, "a list");
-    if (status)
-        return status;
-    size_t count = sk_yr_item_count(node), least = p->closed ? 3 : 2;
-    if (count < least)
-        return sk_yr_fail(&ld->r, node, "query.path.points",
-                          "expected at least %zu points%s, found %zu", least,
-                          p->closed ? " for a closed path" : "", count);
-    if (count > POINTS_MAX)
-        return sk_yr_fail(&ld->r, node, "query.path.points",
-                          "expected at most %d points, found %zu", POINTS_MAX, count);
-    if (!(p->points = malloc(count * sizeof *p->points)))
-        return sk_error_nomem(ld->r.err);
-    p->point_count = (int)count;
-    for (size_t i = 0; i < count; i++) {
-        const yaml_node_t *item = sk_yr_item(&ld->r, node, i);
-        snprintf(path, sizeof path, "query.path.points[%zu]", i);
-        if (!item)
-            return sk_yr_fail(&ld->r, node, "query.path.points", "malformed list");
-        if ((status = sk_yr_vec2(&ld->r, item, path, &coord_range, &p->points[i])))
-            return status;
-    }
-    return SK_OK;
-}
-
-enum { PATH_POINTS, PATH_CLOSED, PATH_COUNT };
-static const char *const path_keys[PATH_COUNT] = {"points", "closed"};
-
-static sk_status read_path(loader *ld, const yaml_node_t *node)
-{
-    yaml_node_t *v[PATH_COUNT];
-    bool closed = true;
-    sk_status status = sk_yr_mapping(&ld->r, node, "query.path", path_keys, PATH_COUNT, v);
-    if (status ||
-        (status = sk_yr_require_key(&ld->r, node, "query.path", "points", v[PATH_POINTS])))
-        return status;
-    /* closed first: it decides how many points are enough. */
-    if (v[PATH_CLOSED] &&
-        (status = sk_yr_bool(&ld->r, v[PATH_CLOSED], "query.path.closed", &closed)))
-        return status;
-    ld->scene->query_path.closed = closed;
-    return read_points(ld, v[PATH_POINTS]);
-}
-
-enum { QUERY_PATH, QUERY_COUNT };
-static const char *const query_keys[QUERY_COUNT] = {"path"};
-
-static sk_status read_query(loader *ld, const yaml_node_t *node)
-{
-    yaml_node_t *v[QUERY_COUNT];
-    sk_status status = sk_yr_mapping(&ld->r, node, "query", query_keys, QUERY_COUNT, v);
-    if (status || (status = sk_yr_require_key(&ld->r, node, "query", "path", v[QUERY_PATH])))
-        return status;
-    return read_path(ld, v[QUERY_PATH]);
-}
-
 /* ---------------------------------------------------------------------------
  * The whole scene
  */
 
-typedef sk_status (*section_reader)(loader *ld, const yaml_node_t *node);
-
-enum { TOP_VIDEO, TOP_TEXT, TOP_VIEW, TOP_ATTENTION, TOP_KEYS, TOP_QUERY, TOP_COUNT };
-static const char *const top_keys[TOP_COUNT] = {"video",     "text", "view",
-                                                "attention", "keys", "query"};
+/* Sections are read in this order whatever their order in the file: animate
+ * checks its targets against the kernel, and query against animate. */
+enum {
+    TOP_VIDEO,
+    TOP_TEXT,
+    TOP_VIEW,
+    TOP_ATTENTION,
+    TOP_KEYS,
+    TOP_CAMERA,
+    TOP_LAYERS,
+    TOP_ANIMATE,
+    TOP_QUERY,
+    TOP_COUNT
+};
+static const char *const top_keys[TOP_COUNT] = {"video",  "text",   "view",    "attention", "keys",
+                                                "camera", "layers", "animate", "query"};
 static const section_reader top_readers[TOP_COUNT] = {
-    read_video, read_text, read_view, read_attention, read_keys, read_query,
+    read_video,     read_text,      read_view,       read_attention, read_keys,
+    sk_read_camera, sk_read_layers, sk_read_animate, sk_read_query,
 };
 
 static sk_status read_scene(loader *ld, const yaml_node_t *root)
 {
     yaml_node_t *v[TOP_COUNT];
     sk_status status = sk_yr_mapping(&ld->r, root, "scene", top_keys, TOP_COUNT, v);
-    if (status || (status = sk_yr_require_key(&ld->r, root, "scene", "keys", v[TOP_KEYS])) ||
-        (status = sk_yr_require_key(&ld->r, root, "scene", "query", v[TOP_QUERY])))
+    if (status || (status = sk_yr_require_key(&ld->r, root, "scene", "keys", v[TOP_KEYS])))
         return status;
     for (int i = 0; i < TOP_COUNT; i++)
         if (v[i] && (status = top_readers[i](ld, v[i])))
             return status;
+    /* The query needs a route: a path, or an animated query.position. */
+    if (!v[TOP_QUERY] && ld->scene->query_path.kind != SK_PATH_KEYFRAMES)
+        return sk_yr_require_key(&ld->r, root, "scene", "query", NULL);
     return SK_OK;
 }
 
@@ -357,20 +387,43 @@ static void pad_axis(double lo, double hi, double *min, double *max)
     *max = hi + pad;
 }
 
-/* Fills the view axes the file left out from the keys' and path's box. */
+static void include_point(sk_vec2 p, sk_vec2 *lo, sk_vec2 *hi)
+{
+    *lo = (sk_vec2){fmin(lo->x, p.x), fmin(lo->y, p.y)};
+    *hi = (sk_vec2){fmax(hi->x, p.x), fmax(hi->y, p.y)};
+}
+
+/* Widens [lo, hi] to cover the query's route. */
+static void include_route(const sk_path *path, sk_vec2 *lo, sk_vec2 *hi)
+{
+    for (int i = 0; i < path->point_count; i++)
+        include_point(path->points[i], lo, hi);
+    for (int i = 0; path->kind == SK_PATH_KEYFRAMES && i < path->track.count; i++)
+        include_point((sk_vec2){path->track.keys[i].value[0], path->track.keys[i].value[1]}, lo,
+                      hi);
+    if (path->kind == SK_PATH_ELLIPSE) { /* a box around any rotation of the ellipse */
+        double r = fmax(path->radius_x, path->radius_y);
+        include_point((sk_vec2){path->center.x - r, path->center.y - r}, lo, hi);
+        include_point((sk_vec2){path->center.x + r, path->center.y + r}, lo, hi);
+    }
+}
+
+/* Fills the view axes the file left out from the keys' and route's box, and
+ * centres the camera on the view unless the file placed it. */
 static void default_view(loader *ld)
 {
     sk_scene *s = ld->scene;
     sk_vec2 lo = s->keys[0].at, hi = lo;
-    for (int i = 0; i < s->key_count + s->query_path.point_count; i++) {
-        sk_vec2 p = i < s->key_count ? s->keys[i].at : s->query_path.points[i - s->key_count];
-        lo = (sk_vec2){fmin(lo.x, p.x), fmin(lo.y, p.y)};
-        hi = (sk_vec2){fmax(hi.x, p.x), fmax(hi.y, p.y)};
-    }
+    for (int i = 0; i < s->key_count; i++)
+        include_point(s->keys[i].at, &lo, &hi);
+    include_route(&s->query_path, &lo, &hi);
     if (!ld->has_view_x)
         pad_axis(lo.x, hi.x, &s->view_min.x, &s->view_max.x);
     if (!ld->has_view_y)
         pad_axis(lo.y, hi.y, &s->view_min.y, &s->view_max.y);
+    if (!ld->has_camera_center)
+        s->camera_center =
+            (sk_vec2){(s->view_min.x + s->view_max.x) / 2, (s->view_min.y + s->view_max.y) / 2};
 }
 
 static void set_defaults(sk_scene *s)
@@ -380,8 +433,13 @@ static void set_defaults(sk_scene *s)
     s->fps = DEFAULT_FPS;
     s->duration = DEFAULT_DURATION;
     sk_yr_parse_colour(DEFAULT_BACKGROUND, &s->background);
-    s->kernel = (sk_kernel){SK_KERNEL_GAUSSIAN, 1.0, 1.0};
-    s->query_path.closed = 1;
+    s->kernel = sk_kernel_default(SK_KERNEL_GAUSSIAN);
+    s->query_path.kind = SK_PATH_SPLINE;
+    s->query_path.closed = true;
+    s->query_ease = (sk_ease){.kind = SK_EASE_LINEAR};
+    s->camera_zoom = 1.0;
+    for (int i = 0; i < SK_LAYER_COUNT; i++)
+        s->layer_opacity[i] = 1.0;
 }
 
 /* Builds ld->scene from the document's root (NULL for an empty file). */
@@ -587,7 +645,7 @@ void sk_scene_free(sk_scene *scene)
     for (int i = 0; i < scene->key_count; i++)
         free(scene->keys[i].label);
     free(scene->keys);
-    free(scene->query_path.points);
+    sk_free_motion(scene);
     free(scene->title);
     free(scene->source);
     free(scene);

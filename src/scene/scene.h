@@ -11,6 +11,7 @@
 #ifndef SK_SCENE_H
 #define SK_SCENE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../core/core.h"
@@ -22,16 +23,91 @@ typedef struct sk_loc {
     int line, col;
 } sk_loc;
 
+typedef enum sk_value_kind {
+    SK_VALUE_COLOUR, /* every key's value is a colour, blended in linear light */
+    SK_VALUE_SCALAR, /* every key's value is a number (1-D regression scenes) */
+} sk_value_kind;
+
 typedef struct sk_key {
-    sk_vec2 at;   /* position, scene units */
-    sk_rgb value; /* the key's value: a colour, sRGB */
-    char *label;  /* short text drawn beside the key; never NULL */
+    sk_vec2 at;    /* position, scene units */
+    sk_rgb value;  /* SK_VALUE_COLOUR: the key's value, sRGB */
+    double scalar; /* SK_VALUE_SCALAR: the key's value */
+    char *label;   /* short text drawn beside the key; never NULL */
 } sk_key;
 
+/* The layers of a frame, in drawing order; each has an opacity. */
+typedef enum sk_layer_kind {
+    SK_LAYER_GRID,
+    SK_LAYER_PATH,
+    SK_LAYER_LINKS,
+    SK_LAYER_KEYS,
+    SK_LAYER_QUERY,
+    SK_LAYER_PANEL,
+    SK_LAYER_TITLE,
+    SK_LAYER_COUNT
+} sk_layer_kind;
+
+/* The layer's scene-file name ("links"), or NULL. */
+const char *sk_layer_name(sk_layer_kind kind);
+
+/* What an `animate:` entry changes. */
+typedef enum sk_target_kind {
+    SK_TARGET_BANDWIDTH,      /* attention.bandwidth, scene units */
+    SK_TARGET_TEMPERATURE,    /* attention.temperature */
+    SK_TARGET_K,              /* attention.k, rounded to the nearest whole number */
+    SK_TARGET_CAMERA_CENTER,  /* camera.center, a point */
+    SK_TARGET_CAMERA_ZOOM,    /* camera.zoom, > 0 */
+    SK_TARGET_QUERY_POSITION, /* query.position, a point (overrides the path) */
+    SK_TARGET_LAYER_OPACITY,  /* layers.<name>.opacity, 0..1 */
+    SK_TARGET_COUNT
+} sk_target_kind;
+
+
+/* One keyframe of an animated property: at time t (seconds) the property
+ * has value (value[0], or the point (value[0], value[1]) for positions).
+ * ease shapes the change from this keyframe to the next; hold keeps this
+ * value until the next keyframe and then jumps (a step). */
+typedef struct sk_keyframe {
+    double t;
+    double value[2];
+    sk_ease ease;
+    bool hold;
+} sk_keyframe;
+
+/* Keyframes in ascending t; before the first and after the last the value
+ * is clamped to theirs. */
+typedef struct sk_track {
+    sk_keyframe *keys;
+    int count; /* >= 1 */
+    int dims;  /* 1 for numbers, 2 for points */
+} sk_track;
+
+typedef struct sk_animation {
+    sk_target_kind target;
+    sk_layer_kind layer; /* SK_TARGET_LAYER_OPACITY only */
+    sk_track track;
+} sk_animation;
+
+typedef enum sk_path_kind {
+    SK_PATH_SPLINE,    /* centripetal Catmull–Rom through points (open or closed) */
+    SK_PATH_POLYLINE,  /* straight segments between points (open or closed) */
+    SK_PATH_BEZIER,    /* cubic Bézier chain: anchor, control, control, anchor, ...
+                        * (3m + 1 points); closed: the last anchor joins the first */
+    SK_PATH_ELLIPSE,   /* centre, radii, rotation; an arc from start to end angle */
+    SK_PATH_KEYFRAMES, /* the position is keyframed in time: `track` (dims 2) */
+    SK_PATH_KIND_COUNT
+} sk_path_kind;
+
 typedef struct sk_path {
-    sk_vec2 *points; /* control points the query passes through, scene units */
-    int point_count; /* >= 2 */
-    int closed;      /* 1: a loop back to points[0]; 0: ends at the last point */
+    sk_path_kind kind;
+    sk_vec2 *points; /* spline, polyline, bezier: control points, scene units */
+    int point_count; /* spline/polyline >= 2 (>= 3 closed); bezier 3m + 1 >= 4 */
+    bool closed;     /* spline, polyline, bezier: back to the start */
+    sk_vec2 center;  /* ellipse: centre, scene units */
+    double radius_x, radius_y; /* ellipse: radii, scene units, > 0 */
+    double rotation;           /* ellipse: degrees, counter-clockwise */
+    double start_angle, end_angle; /* ellipse: degrees; |end - start| = 360 is the full loop */
+    sk_track track;  /* keyframes: the position over time (dims 2) */
 } sk_path;
 
 typedef struct sk_scene {
@@ -47,12 +123,22 @@ typedef struct sk_scene {
 
     sk_vec2 view_min, view_max; /* the plot's extents, scene units */
 
+    sk_vec2 camera_center; /* the view's centre, scene units (default: view's centre) */
+    double camera_zoom;    /* > 1 shows less of the plane, larger (default 1) */
+
     sk_kernel kernel;
 
+    sk_value_kind value_kind;
     sk_key *keys;
     int key_count; /* >= 1 */
 
     sk_path query_path; /* the query travels it once, at constant speed */
+    sk_ease query_ease; /* applied to the progress along the path (default linear) */
+
+    double layer_opacity[SK_LAYER_COUNT]; /* 0..1, default 1 */
+
+    sk_animation *animations; /* at most one per target (and layer) */
+    int animation_count;
 } sk_scene;
 
 /* Loads and validates the scene at path. On success *out owns a new scene

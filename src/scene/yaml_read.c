@@ -458,6 +458,11 @@ static double parse_number(const sk_yr *r, const char *text, size_t n)
     return v;
 }
 
+bool sk_yr_is_number(const yaml_node_t *node)
+{
+    return is_scalar(node, SCALAR_NUMBER);
+}
+
 sk_status sk_yr_number(const sk_yr *r, const yaml_node_t *node, const char *path, double *out)
 {
     if (!is_scalar(node, SCALAR_NUMBER))

@@ -97,6 +97,9 @@ const char *sk_yr_suggest(const char *word, const char *const *names, int count)
 /* Writes names joined by ", " into buf (truncated to fit). */
 void sk_yr_join_names(const char *const *names, int count, char *buf, size_t size);
 
+/* Whether node is a plain scalar that reads as a number (finite or not). */
+bool sk_yr_is_number(const yaml_node_t *node);
+
 /* A finite number. "expected a number, found ..." for anything that is not a
  * plain numeric scalar, "expected a finite number" for .inf, .nan, 1e999. */
 sk_status sk_yr_number(const sk_yr *r, const yaml_node_t *node, const char *path, double *out);
