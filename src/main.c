@@ -1,5 +1,5 @@
-/* main.c — the command line: arguments become a render job. The only place
- * that prints usage, reports errors and chooses the exit status. */
+/* main.c — the command line: arguments become a render or export job. The
+ * only place that prints usage, reports errors and chooses the exit status. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "encode/encode.h"
+#include "export/export.h"
 #include "render/render.h"
 
 #ifndef SK_VERSION
@@ -20,9 +21,12 @@ enum { EXIT_RUNTIME = 1, EXIT_INPUT = 2, EXIT_INTERRUPTED = 130 };
 
 static const char usage_text[] =
     "usage: softknn render SCENE [options]\n"
+    "       softknn weights SCENE [--format csv|json] [--every N] [--frames A:B] [-o FILE] [-y]\n"
     "       softknn --help | --version\n"
     "\n"
-    "Renders a scene file to a video that shows attention as soft k-nearest-neighbours.\n"
+    "render: draws a scene file as a video that shows attention as soft k-nearest-neighbours.\n"
+    "weights: writes every frame's numbers (query, kernel, weights, output, entropy) as CSV\n"
+    "or JSON, to FILE or standard output, for plotting; see docs/weights.md.\n"
     "\n"
     "render options:\n"
     "  -o, --output PATH   where to write; the extension picks the format:\n"
@@ -38,6 +42,12 @@ static const char usage_text[] =
     "  -y, --overwrite     replace an existing output\n"
     "  -q, --quiet         print nothing but errors\n"
     "  -v, --verbose       also print FFmpeg's and x264's own messages\n"
+    "\n"
+    "weights options:\n"
+    "  --format csv|json   default: json when FILE ends in .json, else csv\n"
+    "  --every N           only frames whose index is a multiple of N (default 1)\n"
+    "  --frames A:B        as for render\n"
+    "  -o, --output FILE   default: standard output\n"
     "\n"
     "exit status: 0 done, 1 runtime failure, 2 bad input, 130 interrupted\n";
 
@@ -199,6 +209,65 @@ static int command_render(int argc, char **argv)
     return exit_code(status);
 }
 
+static bool ends_with(const char *text, const char *suffix)
+{
+    size_t n = strlen(text), m = strlen(suffix);
+    return n >= m && strcmp(text + n - m, suffix) == 0;
+}
+
+static int command_weights(int argc, char **argv)
+{
+    enum { OPT_FORMAT = 256, OPT_EVERY, OPT_FRAMES };
+    static const struct option options[] = {{"output", required_argument, NULL, 'o'},
+                                            {"format", required_argument, NULL, OPT_FORMAT},
+                                            {"every", required_argument, NULL, OPT_EVERY},
+                                            {"frames", required_argument, NULL, OPT_FRAMES},
+                                            {"overwrite", no_argument, NULL, 'y'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
+    sk_export_job job = {.every = 1, .end_frame = -1};
+    const char *format = NULL;
+    long value;
+    int opt;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":o:yh", options, NULL)) != -1) {
+        switch (opt) {
+        case 'o': job.output = optarg; break;
+        case 'y': job.overwrite = true; break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "json") != 0)
+                return fail_input("--format: expected csv or json, found '%s'", optarg);
+            format = optarg;
+            break;
+        case OPT_EVERY:
+            if (parse_int(optarg, 1, INT_MAX, &value))
+                return fail_input("--every: expected a whole number from 1, found '%s'", optarg);
+            job.every = (int)value;
+            break;
+        case OPT_FRAMES:
+            if (parse_range(optarg, &job.first_frame, &job.end_frame))
+                return fail_input("--frames: expected A:B with whole numbers, found '%s'", optarg);
+            break;
+        case ':': return fail_input("%s needs a value", argv[optind - 1]);
+        default: return fail_input("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return fail_input("weights needs a scene file");
+    if (optind != argc - 1)
+        return fail_input("weights takes one scene file, found also '%s'", argv[optind + 1]);
+    job.scene_path = argv[optind];
+    if (!format)
+        format = job.output && ends_with(job.output, ".json") ? "json" : "csv";
+    job.format = strcmp(format, "json") == 0 ? SK_EXPORT_JSON : SK_EXPORT_CSV;
+    sk_error err = {0};
+    sk_status status = sk_export_weights(&job, &err);
+    if (status != SK_OK)
+        fprintf(stderr, "softknn: %s\n", err.message);
+    return exit_code(status);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -215,5 +284,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(command, "render") == 0)
         return command_render(argc - 1, argv + 1);
+    if (strcmp(command, "weights") == 0)
+        return command_weights(argc - 1, argv + 1);
     return fail_input("unknown command '%s'", command);
 }

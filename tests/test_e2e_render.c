@@ -154,7 +154,7 @@ static void test_png_query_pixel_is_the_blend(void **state)
     sk_error err = {0};
     assert_int_equal(sk_scene_load(TINY, &scene, &err), SK_OK);
     sk_layout layout;
-    sk_layout_make(320, 180, scene, &layout);
+    sk_layout_make(320, 180, scene, scene->camera_center, scene->camera_zoom, &layout);
     sk_vec2 centre = sk_layout_to_px(&layout, (sk_vec2){0.0, 0.3});
     sk_scene_free(scene);
 

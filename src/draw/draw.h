@@ -9,6 +9,7 @@
 #define SK_DRAW_H
 
 #include <cairo.h>
+#include <stdbool.h>
 
 #include "../core/core.h"
 #include "../error/error.h"
@@ -30,9 +31,12 @@ typedef struct sk_layout {
     double origin_x, origin_y; /* pixel position of the scene's (0, 0) */
 } sk_layout;
 
-/* Lays out a width x height frame for a scene: the scene's view is fitted
- * into the plot area with equal scale on both axes and centred. */
-void sk_layout_make(int width, int height, const sk_scene *scene, sk_layout *out);
+/* Lays out a width x height frame for a scene seen through a camera: the
+ * scene's view, scaled down by zoom (> 1 shows less, larger) and centred on
+ * center (scene units), is fitted into the plot area with equal scale on
+ * both axes. */
+void sk_layout_make(int width, int height, const sk_scene *scene, sk_vec2 center, double zoom,
+                    sk_layout *out);
 
 /* A scene point in pixels (y grows downwards in pixels, upwards in the scene). */
 sk_vec2 sk_layout_to_px(const sk_layout *layout, sk_vec2 point);
@@ -40,9 +44,15 @@ sk_vec2 sk_layout_to_px(const sk_layout *layout, sk_vec2 point);
 /* What one frame shows besides the scene itself. */
 typedef struct sk_frame {
     const sk_frame_state *state;
-    const double *weights; /* one per key, summing to 1 */
-    sk_rgb output;         /* the blended value, sRGB */
+    const double *weights; /* one per key, summing to 1 (all 0 when !has_output) */
+    bool has_output;       /* false when a compact kernel reaches no key */
+    sk_rgb output;         /* the blended colour, sRGB (SK_VALUE_COLOUR scenes) */
+    double scalar;         /* the blended number (SK_VALUE_SCALAR scenes) */
 } sk_frame;
+
+/* The colour a scalar value is drawn in: a perceptually ordered ramp from
+ * dark blue (lo) to yellow (hi), sRGB. */
+sk_rgb sk_scalar_colour(double value, double lo, double hi);
 
 /* Draws the whole frame: background and grid, the query's path, links, keys,
  * the query ring filled with the output colour, the weights panel and the

@@ -6,7 +6,8 @@
 #define PANEL_SHARE 0.34  /* the weights panel's share of the frame width */
 #define PLOT_PADDING 12.0 /* between the plot's edge and the view */
 
-void sk_layout_make(int width, int height, const sk_scene *scene, sk_layout *out)
+void sk_layout_make(int width, int height, const sk_scene *scene, sk_vec2 center, double zoom,
+                    sk_layout *out)
 {
     double unit = height / 1000.0;
     double margin = MARGIN * unit;
@@ -21,13 +22,13 @@ void sk_layout_make(int width, int height, const sk_scene *scene, sk_layout *out
     out->plot = (sk_rect){margin, top, out->panel.x - 2 * margin, height - top - margin};
 
     double pad = PLOT_PADDING * unit;
-    double view_w = scene->view_max.x - scene->view_min.x;
-    double view_h = scene->view_max.y - scene->view_min.y;
+    double view_w = (scene->view_max.x - scene->view_min.x) / zoom;
+    double view_h = (scene->view_max.y - scene->view_min.y) / zoom;
     double sx = (out->plot.w - 2 * pad) / view_w, sy = (out->plot.h - 2 * pad) / view_h;
     out->scale = sx < sy ? sx : sy;
     double cx = out->plot.x + out->plot.w / 2, cy = out->plot.y + out->plot.h / 2;
-    out->origin_x = cx - out->scale * (scene->view_min.x + view_w / 2);
-    out->origin_y = cy + out->scale * (scene->view_min.y + view_h / 2);
+    out->origin_x = cx - out->scale * center.x;
+    out->origin_y = cy + out->scale * center.y;
 }
 
 sk_vec2 sk_layout_to_px(const sk_layout *layout, sk_vec2 point)

@@ -1,17 +1,16 @@
 #include "render.h"
 
 #include <cairo.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../core/core.h"
 #include "../draw/draw.h"
 #include "../encode/encode.h"
+#include "../fileio/fileio.h"
 #include "../scene/scene.h"
 #include "../timeline/timeline.h"
 
@@ -22,19 +21,14 @@ typedef struct render {
     sk_sink *sink;
     cairo_surface_t *surface;
     cairo_t *cr;
-    sk_vec2 *key_positions;
-    sk_rgb *key_values;
-    double *weights;
-    sk_layout layout;
+    sk_evaluator *evaluator;
     sk_format format;
     int64_t first, end;
 } render;
 
 static void render_close(render *r)
 {
-    free(r->weights);
-    free(r->key_values);
-    free(r->key_positions);
+    sk_evaluator_free(r->evaluator);
     if (r->cr)
         cairo_destroy(r->cr);
     if (r->surface)
@@ -88,22 +82,6 @@ static sk_status resolve_range(render *r, const sk_render_job *job, sk_error *er
     return SK_OK;
 }
 
-/* mkdir -p of the directory part of path, so "out/intro/f_%05d.png" just works. */
-static sk_status make_parent_dirs(const char *path, sk_error *err)
-{
-    char dir[4096];
-    if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
-        return sk_error_set(err, SK_EINPUT, "%s: path too long", path);
-    for (char *slash = strchr(dir + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-        *slash = '\0';
-        if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-            return sk_error_set(err, SK_ERUNTIME, "%s: cannot create directory: %s", dir,
-                                strerror(errno));
-        *slash = '/';
-    }
-    return SK_OK;
-}
-
 static sk_status check_output(const render *r, const sk_render_job *job, sk_error *err)
 {
     char first_path[4096];
@@ -114,7 +92,7 @@ static sk_status check_output(const render *r, const sk_render_job *job, sk_erro
     if (!job->overwrite && access(first_path, F_OK) == 0)
         return sk_error_set(err, SK_EINPUT, "%s already exists; use -y to overwrite it",
                             first_path);
-    return make_parent_dirs(job->output, err);
+    return sk_make_parent_dirs(job->output, err);
 }
 
 static sk_status open_canvas(render *r, sk_error *err)
@@ -128,23 +106,6 @@ static sk_status open_canvas(render *r, sk_error *err)
     if (status != CAIRO_STATUS_SUCCESS)
         return sk_error_set(err, SK_ERUNTIME, "cannot create a %dx%d drawing surface: %s",
                             r->scene->width, r->scene->height, cairo_status_to_string(status));
-    sk_layout_make(r->scene->width, r->scene->height, r->scene, &r->layout);
-    return SK_OK;
-}
-
-/* The core works on plain arrays; gather them once rather than every frame. */
-static sk_status gather_keys(render *r, sk_error *err)
-{
-    size_t n = (size_t)r->scene->key_count;
-    r->key_positions = malloc(n * sizeof *r->key_positions);
-    r->key_values = malloc(n * sizeof *r->key_values);
-    r->weights = malloc(n * sizeof *r->weights);
-    if (!r->key_positions || !r->key_values || !r->weights)
-        return sk_error_nomem(err);
-    for (size_t i = 0; i < n; i++) {
-        r->key_positions[i] = r->scene->keys[i].at;
-        r->key_values[i] = r->scene->keys[i].value;
-    }
     return SK_OK;
 }
 
@@ -152,10 +113,12 @@ static sk_status draw_and_encode(render *r, int64_t index, sk_error *err)
 {
     sk_frame_state state;
     sk_timeline_state_at(r->timeline, index, &state);
-    size_t n = (size_t)r->scene->key_count;
-    sk_attention_weights(&state.kernel, state.query, r->key_positions, n, r->weights);
-    sk_frame frame = {&state, r->weights, sk_blend_srgb(r->weights, r->key_values, n)};
-    sk_status st = sk_draw_frame(r->cr, &r->layout, r->scene, r->timeline, &frame, err);
+    sk_frame frame;
+    sk_evaluate(r->evaluator, &state, &frame);
+    sk_layout layout;
+    sk_layout_make(r->scene->width, r->scene->height, r->scene, state.camera_center,
+                   state.camera_zoom, &layout);
+    sk_status st = sk_draw_frame(r->cr, &layout, r->scene, r->timeline, &frame, err);
     if (st != SK_OK)
         return st;
     cairo_surface_flush(r->surface);
@@ -217,7 +180,7 @@ sk_status sk_render(const sk_render_job *job, sk_error *err)
     if (st == SK_OK)
         st = sk_timeline_new(r.scene, &r.timeline, err);
     if (st == SK_OK)
-        st = gather_keys(&r, err);
+        st = sk_evaluator_new(r.scene, &r.evaluator, err);
     if (st == SK_OK)
         st = open_canvas(&r, err);
     if (st == SK_OK) {

@@ -11,7 +11,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../draw/draw.h"
 #include "../error/error.h"
+#include "../scene/scene.h"
+#include "../timeline/timeline.h"
 
 typedef struct sk_render_job {
     const char *scene_path;
@@ -33,5 +36,19 @@ typedef struct sk_render_job {
  * file, line and column, or the option at fault), SK_ERUNTIME when drawing,
  * encoding or writing failed, SK_EINTERRUPTED when cancelled. */
 sk_status sk_render(const sk_render_job *job, sk_error *err);
+
+/* What one thread needs to compute frames' weights: the keys as the core's
+ * plain arrays, and the buffers it writes. */
+typedef struct sk_evaluator sk_evaluator;
+
+/* The scene must outlive the evaluator. */
+sk_status sk_evaluator_new(const sk_scene *scene, sk_evaluator **out, sk_error *err);
+
+/* NULL is a no-op. */
+void sk_evaluator_free(sk_evaluator *evaluator);
+
+/* Fills frame with the state's weights and blended output. frame->weights
+ * points into the evaluator: valid until its next sk_evaluate. */
+void sk_evaluate(sk_evaluator *evaluator, const sk_frame_state *state, sk_frame *frame);
 
 #endif

@@ -1,0 +1,62 @@
+/* evaluate.c — a frame's numbers: weights and blended output from the core,
+ * for the frame loop and for the weights export alike. */
+#include <stdlib.h>
+
+#include "render.h"
+
+struct sk_evaluator {
+    size_t n;
+    sk_vec2 *positions; /* the keys as plain arrays, gathered once */
+    sk_rgb *colours;
+    double *scalars;
+    double *weights;
+    double *scratch; /* for knn and topk */
+};
+
+void sk_evaluator_free(sk_evaluator *e)
+{
+    if (!e)
+        return;
+    free(e->scratch);
+    free(e->weights);
+    free(e->scalars);
+    free(e->colours);
+    free(e->positions);
+    free(e);
+}
+
+sk_status sk_evaluator_new(const sk_scene *scene, sk_evaluator **out, sk_error *err)
+{
+    size_t n = (size_t)scene->key_count;
+    sk_evaluator *e = calloc(1, sizeof *e);
+    *out = NULL;
+    if (!e)
+        return sk_error_nomem(err);
+    e->n = n;
+    e->positions = malloc(n * sizeof *e->positions);
+    e->colours = malloc(n * sizeof *e->colours);
+    e->scalars = malloc(n * sizeof *e->scalars);
+    e->weights = malloc(n * sizeof *e->weights);
+    e->scratch = malloc(n * sizeof *e->scratch);
+    if (!e->positions || !e->colours || !e->scalars || !e->weights || !e->scratch) {
+        sk_evaluator_free(e);
+        return sk_error_nomem(err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        e->positions[i] = scene->keys[i].at;
+        e->colours[i] = scene->keys[i].value;
+        e->scalars[i] = scene->keys[i].scalar;
+    }
+    *out = e;
+    return SK_OK;
+}
+
+void sk_evaluate(sk_evaluator *e, const sk_frame_state *state, sk_frame *frame)
+{
+    frame->state = state;
+    frame->weights = e->weights;
+    frame->has_output = sk_attention_weights(&state->kernel, state->query, e->positions, e->n,
+                                             e->weights, e->scratch);
+    frame->output = sk_blend_srgb(e->weights, e->colours, e->n);
+    frame->scalar = sk_blend_scalar(e->weights, e->scalars, e->n);
+}
