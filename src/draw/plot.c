@@ -13,6 +13,17 @@
 #define PATH_SAMPLES 256
 #define GRID_LINES_ACROSS 12.0 /* about how many grid lines span the plot */
 
+/* Strokes the current path dashed (lengths in layout units), then solid again. */
+static void stroke_dashed(painter *p, double on, double off, double width, double alpha)
+{
+    double dash[] = {sk_u(p, on), sk_u(p, off)};
+    cairo_set_dash(p->cr, dash, 2, 0);
+    cairo_set_line_width(p->cr, sk_u(p, width));
+    sk_set_color(p->cr, SK_WHITE, alpha);
+    cairo_stroke(p->cr);
+    cairo_set_dash(p->cr, NULL, 0, 0);
+}
+
 /* 1, 2 or 5 times a power of ten, near span / lines. */
 static double nice_step(double span, double lines)
 {
@@ -62,12 +73,7 @@ void sk_paint_path(painter *p)
         else
             cairo_line_to(cr, px.x, px.y);
     }
-    double dash[] = {sk_u(p, 10), sk_u(p, 10)};
-    cairo_set_dash(cr, dash, 2, 0);
-    cairo_set_line_width(cr, sk_u(p, 2));
-    sk_set_color(cr, SK_WHITE, 0.16);
-    cairo_stroke(cr);
-    cairo_set_dash(cr, NULL, 0, 0);
+    stroke_dashed(p, 10, 10, 2, 0.16);
 }
 
 /* Width and opacity grow with the weight, so the eye follows where the mass is. */
@@ -119,12 +125,7 @@ static void paint_bandwidth(painter *p)
     double r = k->bandwidth * p->layout->scale;
     cairo_new_sub_path(cr);
     cairo_arc(cr, q.x, q.y, r, 0, 2 * M_PI);
-    double dash[] = {sk_u(p, 6), sk_u(p, 8)};
-    cairo_set_dash(cr, dash, 2, 0);
-    cairo_set_line_width(cr, sk_u(p, 2));
-    sk_set_color(cr, SK_WHITE, 0.35);
-    cairo_stroke(cr);
-    cairo_set_dash(cr, NULL, 0, 0);
+    stroke_dashed(p, 6, 8, 2, 0.35);
     text_style s = {.size = LABEL_SIZE, .color = SK_MUTED, .align_y = 1.0, .halo = true};
     sk_draw_text(p, "σ", q.x + r * M_SQRT1_2 + sk_u(p, 4), q.y - r * M_SQRT1_2, &s);
 }

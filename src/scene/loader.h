@@ -32,6 +32,11 @@ sk_status sk_read_camera(loader *ld, const yaml_node_t *node);
 sk_status sk_read_layers(loader *ld, const yaml_node_t *node);
 sk_status sk_read_animate(loader *ld, const yaml_node_t *node);
 
+/* Looks the string at node up in names[0..count) and sets *index; otherwise
+ * reports "unknown <what> '...' (did you mean '...'?); expected one of: ...". */
+sk_status sk_read_choice(loader *ld, const yaml_node_t *node, const char *path, const char *what,
+                         const char *const *names, int count, int *index);
+
 /* Reports that `path` names a parameter the scene's kernel does not use. */
 sk_status sk_unused_parameter(loader *ld, const yaml_node_t *node, const char *path,
                               const char *what);

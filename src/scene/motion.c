@@ -30,31 +30,6 @@ const char *sk_layer_name(sk_layer_kind kind)
     return (unsigned)kind < SK_LAYER_COUNT ? layer_names[kind] : NULL;
 }
 
-/* Looks text up in names[0..count); on failure reports it with a suggestion
- * and the list of valid names. */
-static sk_status read_choice(loader *ld, const yaml_node_t *node, const char *path,
-                             const char *what, const char *const *names, int count, int *index)
-{
-    const char *text;
-    char q[SK_YR_QUOTED_MAX], list[SK_ERROR_MAX / 2];
-    sk_status status = sk_yr_string(&ld->r, node, path, &text);
-    if (status)
-        return status;
-    for (int i = 0; i < count; i++)
-        if (strcmp(text, names[i]) == 0) {
-            *index = i;
-            return SK_OK;
-        }
-    sk_yr_quote(text, strlen(text), q, sizeof q);
-    sk_yr_join_names(names, count, list, sizeof list);
-    const char *near = sk_yr_suggest(text, names, count);
-    if (near)
-        return sk_yr_fail(&ld->r, node, path,
-                          "unknown %s '%s' (did you mean '%s'?); expected one of: %s", what, q,
-                          near, list);
-    return sk_yr_fail(&ld->r, node, path, "unknown %s '%s'; expected one of: %s", what, q, list);
-}
-
 /* ---------------------------------------------------------------------------
  * Easing: a name, or {cubicBezier: [x1, y1, x2, y2]}
  */
@@ -100,7 +75,8 @@ static sk_status read_ease(loader *ld, const yaml_node_t *node, const char *path
     for (int i = 0; i < SK_EASE_COUNT; i++)
         names[i] = sk_ease_name((sk_ease_kind)i);
     int index;
-    sk_status status = read_choice(ld, node, path, "easing", names, SK_EASE_CUBIC_BEZIER, &index);
+    sk_status status =
+        sk_read_choice(ld, node, path, "easing", names, SK_EASE_CUBIC_BEZIER, &index);
     if (status == SK_OK)
         *ease = (sk_ease){.kind = (sk_ease_kind)index};
     return status;
@@ -317,8 +293,8 @@ static sk_status read_path(loader *ld, const yaml_node_t *node)
     for (int i = 0; i < SK_PATH_KIND_COUNT; i++)
         names[i] = path_types[i].name;
     int kind = SK_PATH_SPLINE;
-    if (v[PATH_TYPE] && (status = read_choice(ld, v[PATH_TYPE], "query.path.type", "path type",
-                                              names, SK_PATH_KIND_COUNT, &kind)))
+    if (v[PATH_TYPE] && (status = sk_read_choice(ld, v[PATH_TYPE], "query.path.type", "path type",
+                                                 names, SK_PATH_KIND_COUNT, &kind)))
         return status;
     p->kind = (sk_path_kind)kind;
     const struct path_type *type = &path_types[kind];

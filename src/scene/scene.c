@@ -150,32 +150,51 @@ static sk_status read_view(loader *ld, const yaml_node_t *node)
     return SK_OK;
 }
 
-/* Reads a kernel name into *kind; the names and the suggestion come from
- * core's table, so a new kernel needs no change here. only_softmax limits the
- * choice to kernels that may serve as topk's base. */
-static sk_status read_kernel_name(loader *ld, const yaml_node_t *node, const char *path,
-                                  bool only_softmax, sk_kernel_kind *kind)
+/* Looks text up in names[0..count); on failure reports it with a suggestion
+ * and the list of valid names. */
+sk_status sk_read_choice(loader *ld, const yaml_node_t *node, const char *path, const char *what,
+                         const char *const *names, int count, int *index)
 {
-    const char *names[SK_KERNEL_COUNT], *text;
+    const char *text;
     char q[SK_YR_QUOTED_MAX], list[SK_ERROR_MAX / 2];
     sk_status status = sk_yr_string(&ld->r, node, path, &text);
     if (status)
         return status;
-    if (sk_kernel_from_name(text, kind) && (!only_softmax || sk_kernel_is_softmax(*kind)))
-        return SK_OK;
-    int count = 0;
-    for (int i = 0; i < SK_KERNEL_COUNT; i++)
-        if (!only_softmax || sk_kernel_is_softmax((sk_kernel_kind)i))
-            names[count++] = sk_kernel_name((sk_kernel_kind)i);
+    for (int i = 0; i < count; i++)
+        if (strcmp(text, names[i]) == 0) {
+            *index = i;
+            return SK_OK;
+        }
     sk_yr_quote(text, strlen(text), q, sizeof q);
     sk_yr_join_names(names, count, list, sizeof list);
     const char *near = sk_yr_suggest(text, names, count);
-    const char *what = only_softmax ? "base kernel" : "kernel";
     if (near)
         return sk_yr_fail(&ld->r, node, path,
                           "unknown %s '%s' (did you mean '%s'?); expected one of: %s", what, q,
                           near, list);
     return sk_yr_fail(&ld->r, node, path, "unknown %s '%s'; expected one of: %s", what, q, list);
+}
+
+/* Reads a kernel name into *kind; the names come from core's table, so a new
+ * kernel needs no change here. only_softmax limits the choice to kernels that
+ * may serve as topk's base. */
+static sk_status read_kernel_name(loader *ld, const yaml_node_t *node, const char *path,
+                                  bool only_softmax, sk_kernel_kind *kind)
+{
+    const char *names[SK_KERNEL_COUNT];
+    sk_kernel_kind kinds[SK_KERNEL_COUNT];
+    int count = 0, index;
+    for (int i = 0; i < SK_KERNEL_COUNT; i++) {
+        if (only_softmax && !sk_kernel_is_softmax((sk_kernel_kind)i))
+            continue;
+        kinds[count] = (sk_kernel_kind)i;
+        names[count++] = sk_kernel_name((sk_kernel_kind)i);
+    }
+    sk_status status = sk_read_choice(ld, node, path, only_softmax ? "base kernel" : "kernel",
+                                      names, count, &index);
+    if (status == SK_OK)
+        *kind = kinds[index];
+    return status;
 }
 
 /* A 2x2 matrix written as rows: [[a, b], [c, d]]. */
