@@ -100,7 +100,7 @@ static void test_csv_records_recomputed(void **state)
         long frame = strtol(line, NULL, 10);
         assert_int_equal(frame, records);
         if (frame == 0 || frame == 137 || frame == 300 || frame == 599) {
-            char *fields[MAX_FIELDS];
+            char *fields[MAX_FIELDS] = {0};
             int n = split(line, fields);
             if (frame == 0) { /* a closed path starts at its first point */
                 check_close("query_x", strtod(fields[2], NULL), -3.3);

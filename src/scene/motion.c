@@ -49,7 +49,7 @@ static sk_status read_cubic_bezier(loader *ld, const yaml_node_t *node, const ch
     double v[4];
     char item_path[SK_YR_PATH_MAX];
     for (int i = 0; i < 4 && status == SK_OK; i++) {
-        snprintf(item_path, sizeof item_path, "%s[%d]", path, i);
+        sk_yr_subpath(item_path, sizeof item_path, "%s[%d]", path, i);
         status = sk_yr_number_in(&ld->r, sk_yr_item(&ld->r, node, (size_t)i), item_path,
                                  i % 2 ? &bezier_y_range : &bezier_x_range, &v[i]);
     }
@@ -65,7 +65,7 @@ static sk_status read_ease(loader *ld, const yaml_node_t *node, const char *path
         yaml_node_t *v[1];
         sk_status status = sk_yr_mapping(&ld->r, node, path, keys, 1, v);
         char item_path[SK_YR_PATH_MAX];
-        snprintf(item_path, sizeof item_path, "%s.cubicBezier", path);
+        sk_yr_subpath(item_path, sizeof item_path, "%s.cubicBezier", path);
         if (status || (status = sk_yr_require_key(&ld->r, node, path, "cubicBezier", v[0])))
             return status;
         return read_cubic_bezier(ld, v[0], item_path, ease);
@@ -98,18 +98,18 @@ static sk_status read_keyframe(loader *ld, const yaml_node_t *node, const char *
     if (status || (status = sk_yr_require_key(&ld->r, node, path, "t", v[FRAME_T])) ||
         (status = sk_yr_require_key(&ld->r, node, path, "value", v[FRAME_VALUE])))
         return status;
-    snprintf(item, sizeof item, "%s.t", path);
+    sk_yr_subpath(item, sizeof item, "%s.t", path);
     if ((status = sk_yr_number_in(&ld->r, v[FRAME_T], item, &time_range, &key->t)))
         return status;
-    snprintf(item, sizeof item, "%s.value", path);
+    sk_yr_subpath(item, sizeof item, "%s.value", path);
     status = dims == 2
                  ? sk_yr_number_pair(&ld->r, v[FRAME_VALUE], item, "[x, y]", range, key->value)
                  : sk_yr_number_in(&ld->r, v[FRAME_VALUE], item, range, &key->value[0]);
     key->ease = (sk_ease){.kind = SK_EASE_LINEAR};
-    snprintf(item, sizeof item, "%s.ease", path);
+    sk_yr_subpath(item, sizeof item, "%s.ease", path);
     if (status == SK_OK && v[FRAME_EASE])
         status = read_ease(ld, v[FRAME_EASE], item, &key->ease);
-    snprintf(item, sizeof item, "%s.hold", path);
+    sk_yr_subpath(item, sizeof item, "%s.hold", path);
     if (status == SK_OK && v[FRAME_HOLD])
         status = sk_yr_bool(&ld->r, v[FRAME_HOLD], item, &key->hold);
     return status;
@@ -133,7 +133,7 @@ static sk_status read_track(loader *ld, const yaml_node_t *node, const char *pat
     char item[SK_YR_PATH_MAX];
     for (size_t i = 0; i < count && status == SK_OK; i++) {
         const yaml_node_t *frame = sk_yr_item(&ld->r, node, i);
-        snprintf(item, sizeof item, "%s[%zu]", path, i);
+        sk_yr_subpath(item, sizeof item, "%s[%zu]", path, i);
         status = read_keyframe(ld, frame, item, dims, range, &track->keys[i]);
         if (status == SK_OK && i > 0 && !(track->keys[i].t > track->keys[i - 1].t))
             status = sk_yr_fail(&ld->r, frame, item,

@@ -62,7 +62,6 @@ typedef enum sk_target_kind {
     SK_TARGET_COUNT
 } sk_target_kind;
 
-
 /* One keyframe of an animated property: at time t (seconds) the property
  * has value (value[0], or the point (value[0], value[1]) for positions).
  * ease shapes the change from this keyframe to the next; hold keeps this
@@ -100,14 +99,14 @@ typedef enum sk_path_kind {
 
 typedef struct sk_path {
     sk_path_kind kind;
-    sk_vec2 *points; /* spline, polyline, bezier: control points, scene units */
-    int point_count; /* spline/polyline >= 2 (>= 3 closed); bezier 3m + 1 >= 4 */
-    bool closed;     /* spline, polyline, bezier: back to the start */
-    sk_vec2 center;  /* ellipse: centre, scene units */
-    double radius_x, radius_y; /* ellipse: radii, scene units, > 0 */
-    double rotation;           /* ellipse: degrees, counter-clockwise */
+    sk_vec2 *points;               /* spline, polyline, bezier: control points, scene units */
+    int point_count;               /* spline/polyline >= 2 (>= 3 closed); bezier 3m + 1 >= 4 */
+    bool closed;                   /* spline, polyline, bezier: back to the start */
+    sk_vec2 center;                /* ellipse: centre, scene units */
+    double radius_x, radius_y;     /* ellipse: radii, scene units, > 0 */
+    double rotation;               /* ellipse: degrees, counter-clockwise */
     double start_angle, end_angle; /* ellipse: degrees; |end - start| = 360 is the full loop */
-    sk_track track;  /* keyframes: the position over time (dims 2) */
+    sk_track track;                /* keyframes: the position over time (dims 2) */
 } sk_path;
 
 typedef struct sk_scene {

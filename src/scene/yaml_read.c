@@ -36,6 +36,14 @@ static int one_based(size_t zero_based)
     return zero_based >= (size_t)INT_MAX ? INT_MAX : (int)zero_based + 1;
 }
 
+void sk_yr_subpath(char *out, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out, size, fmt, ap);
+    va_end(ap);
+}
+
 int sk_yr_line(const yaml_node_t *node)
 {
     return one_based(node->start_mark.line);

@@ -55,6 +55,11 @@ void sk_yr_done(sk_yr *r);
 int sk_yr_line(const yaml_node_t *node);
 int sk_yr_col(const yaml_node_t *node);
 
+/* Writes a key path such as "animate.camera.zoom[2].value" into out; a path
+ * too long for size is cut short (it only ever appears in messages). */
+void sk_yr_subpath(char *out, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Reports "file:line:col: path: <printf message>" at node; returns SK_EINPUT. */
 sk_status sk_yr_fail(const sk_yr *r, const yaml_node_t *node, const char *path, const char *fmt,
                      ...) __attribute__((format(printf, 4, 5)));
