@@ -12,6 +12,7 @@
 #include "encode/encode.h"
 #include "export/export.h"
 #include "render/render.h"
+#include "scene/scene.h"
 
 #ifndef SK_VERSION
 #define SK_VERSION "dev"
@@ -22,11 +23,13 @@ enum { EXIT_RUNTIME = 1, EXIT_INPUT = 2, EXIT_INTERRUPTED = 130 };
 static const char usage_text[] =
     "usage: softknn render SCENE [options]\n"
     "       softknn weights SCENE [--format csv|json] [--every N] [--frames A:B] [-o FILE] [-y]\n"
+    "       softknn check SCENE\n"
     "       softknn --help | --version\n"
     "\n"
     "render: draws a scene file as a video that shows attention as soft k-nearest-neighbours.\n"
     "weights: writes every frame's numbers (query, kernel, weights, output, entropy) as CSV\n"
     "or JSON, to FILE or standard output, for plotting; see docs/weights.md.\n"
+    "check: validates a scene (every error, with file:line:col) and summarises it.\n"
     "\n"
     "render options:\n"
     "  -o, --output PATH   where to write; the extension picks the format:\n"
@@ -119,6 +122,16 @@ static void default_output(const char *scene_path, char *out, size_t size)
     snprintf(out, size, "out/%.*s.mp4", stem, base);
 }
 
+/* Prints each line of a (possibly multi-line) message as "softknn: line". */
+static void report(const sk_error *err)
+{
+    for (const char *line = err->message; *line;) {
+        size_t n = strcspn(line, "\n");
+        fprintf(stderr, "softknn: %.*s\n", (int)n, line);
+        line += n + (line[n] == '\n');
+    }
+}
+
 static int exit_code(sk_status status)
 {
     switch (status) {
@@ -205,7 +218,7 @@ static int command_render(int argc, char **argv)
     sk_error err = {0};
     sk_status status = sk_render(&job, &err);
     if (status != SK_OK)
-        fprintf(stderr, "softknn: %s\n", err.message);
+        report(&err);
     return exit_code(status);
 }
 
@@ -264,8 +277,90 @@ static int command_weights(int argc, char **argv)
     sk_error err = {0};
     sk_status status = sk_export_weights(&job, &err);
     if (status != SK_OK)
-        fprintf(stderr, "softknn: %s\n", err.message);
+        report(&err);
     return exit_code(status);
+}
+
+static const char *const path_kind_names[SK_PATH_KIND_COUNT] = {[SK_PATH_SPLINE] = "spline",
+                                                                [SK_PATH_POLYLINE] = "polyline",
+                                                                [SK_PATH_BEZIER] = "bezier",
+                                                                [SK_PATH_ELLIPSE] = "ellipse",
+                                                                [SK_PATH_KEYFRAMES] = "keyframed"};
+
+static const char *const target_names[SK_TARGET_COUNT] = {
+    [SK_TARGET_BANDWIDTH] = "attention.bandwidth",
+    [SK_TARGET_TEMPERATURE] = "attention.temperature",
+    [SK_TARGET_K] = "attention.k",
+    [SK_TARGET_CAMERA_CENTER] = "camera.center",
+    [SK_TARGET_CAMERA_ZOOM] = "camera.zoom",
+    [SK_TARGET_QUERY_POSITION] = "query.position",
+    [SK_TARGET_LAYER_OPACITY] = "opacity"};
+
+static void print_kernel(const sk_kernel *k)
+{
+    unsigned uses = sk_kernel_parameters(k);
+    printf("  kernel    %s", sk_kernel_name(k->kind));
+    if (uses & SK_USES_BASE)
+        printf(" of %s", sk_kernel_name(k->base));
+    if (uses & SK_USES_K)
+        printf(", k %d", k->k);
+    if (uses & SK_USES_BANDWIDTH)
+        printf(", bandwidth %g", k->bandwidth);
+    if (uses & SK_USES_TEMPERATURE)
+        printf(", temperature %g", k->temperature);
+    printf("%s\n", k->projected ? ", with projections W_Q and W_K" : "");
+}
+
+static void print_summary(const sk_scene *s)
+{
+    printf("%s: valid\n", s->source);
+    printf("  video     %dx%d, %d fps, %g s (%lld frames), theme %s\n", s->width, s->height, s->fps,
+           s->duration, (long long)sk_scene_frame_count(s), sk_theme_name(s->theme));
+    printf("  keys      %d (%s values)\n", s->key_count,
+           s->value_kind == SK_VALUE_SCALAR ? "number" : "colour");
+    print_kernel(&s->kernel);
+    const sk_path *p = &s->query_path;
+    printf("  query     %s path", path_kind_names[p->kind]);
+    if (p->kind == SK_PATH_KEYFRAMES)
+        printf(", %d keyframes", p->track.count);
+    else if (p->kind != SK_PATH_ELLIPSE)
+        printf(", %d points", p->point_count);
+    printf("%s\n", p->closed && p->kind != SK_PATH_KEYFRAMES ? ", closed" : "");
+    printf("  view      x %g..%g, y %g..%g\n", s->view_min.x, s->view_max.x, s->view_min.y,
+           s->view_max.y);
+    printf("  layers   ");
+    for (int i = 0; i < s->layer_count; i++)
+        printf(" %s", sk_layer_name(s->layer_order[i]));
+    printf("\n  animate   %s", s->animation_count ? "" : "nothing");
+    for (int i = 0; i < s->animation_count; i++) {
+        const sk_animation *a = &s->animations[i];
+        if (a->target == SK_TARGET_LAYER_OPACITY)
+            printf("%slayers.%s.opacity", i ? ", " : "", sk_layer_name(a->layer));
+        else
+            printf("%s%s", i ? ", " : "", target_names[a->target]);
+    }
+    printf("\n  sections  %s", s->section_count ? "" : "none");
+    for (int i = 0; i < s->section_count; i++)
+        printf("%s%s (%g-%g s)", i ? ", " : "", s->sections[i].name, s->sections[i].start,
+               s->sections[i].end);
+    printf("\n  captions  %d\n", s->caption_count);
+    printf("  audio     %s\n", s->audio_path ? s->audio_path : "none");
+}
+
+static int command_check(int argc, char **argv)
+{
+    if (argc != 2)
+        return fail_input(argc < 2 ? "check needs a scene file" : "check takes one scene file");
+    sk_scene *scene = NULL;
+    sk_error err = {0};
+    sk_status status = sk_scene_load(argv[1], &scene, &err);
+    if (status != SK_OK) {
+        report(&err);
+        return exit_code(status);
+    }
+    print_summary(scene);
+    sk_scene_free(scene);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -286,5 +381,7 @@ int main(int argc, char **argv)
         return command_render(argc - 1, argv + 1);
     if (strcmp(command, "weights") == 0)
         return command_weights(argc - 1, argv + 1);
+    if (strcmp(command, "check") == 0)
+        return command_check(argc - 1, argv + 1);
     return fail_input("unknown command '%s'", command);
 }

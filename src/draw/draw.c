@@ -13,6 +13,17 @@ static const layer_painter layer_painters[SK_LAYER_COUNT] = {
     [SK_LAYER_TITLE] = sk_paint_title,
 };
 
+static const palette palettes[SK_THEME_COUNT] = {
+    [SK_THEME_DARK] = {.text = {0.886, 0.910, 0.941},  /* #e2e8f0 */
+                       .muted = {0.580, 0.639, 0.722}, /* #94a3b8 */
+                       .line = {1.0, 1.0, 1.0},
+                       .halo = {0.04, 0.05, 0.09}},
+    [SK_THEME_LIGHT] = {.text = {0.059, 0.090, 0.165},  /* #0f172a */
+                        .muted = {0.278, 0.333, 0.412}, /* #475569 */
+                        .line = {0.0, 0.0, 0.0},
+                        .halo = {1.0, 1.0, 1.0}},
+};
+
 /* Stops of the scalar ramp (viridis at 0, 1/4, 1/2, 3/4, 1), sRGB. */
 static const sk_rgb ramp[] = {{0.267, 0.005, 0.329},
                               {0.231, 0.322, 0.545},
@@ -76,14 +87,19 @@ static void paint_layer(painter *p, int layer, double opacity)
 sk_status sk_draw_frame(cairo_t *cr, const sk_layout *layout, const sk_scene *scene,
                         const sk_timeline *timeline, const sk_frame *frame, sk_error *err)
 {
-    painter p = {cr, layout, pango_cairo_create_layout(cr), scene, timeline, frame, 0.0, 0.0};
+    painter p = {cr,  layout, pango_cairo_create_layout(cr), scene, timeline, frame,
+                 0.0, 0.0,    &palettes[scene->theme]};
     if (scene->value_kind == SK_VALUE_SCALAR)
         scalar_range(scene, &p.scalar_lo, &p.scalar_hi);
     cairo_save(cr);
-    sk_set_color(cr, scene->background, 1.0);
+    /* SOURCE, not OVER: the surface is reused, and a translucent background
+     * must replace the previous frame rather than blend with it. */
+    cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+    sk_set_color(cr, scene->background, scene->background_alpha);
     cairo_paint(cr);
-    for (int layer = 0; layer < SK_LAYER_COUNT; layer++)
-        paint_layer(&p, layer, frame->state->opacity[layer]);
+    cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
+    for (int i = 0; i < scene->layer_count; i++)
+        paint_layer(&p, scene->layer_order[i], frame->state->opacity[scene->layer_order[i]]);
     cairo_restore(cr);
     g_object_unref(p.text);
 

@@ -13,11 +13,13 @@
 #define LABEL_SIZE 22.0
 #define HALO 5.0 /* dark outline behind text drawn over the plot */
 
-static const sk_rgb SK_TEXT = {0.886, 0.910, 0.941};  /* #e2e8f0 */
-static const sk_rgb SK_MUTED = {0.580, 0.639, 0.722}; /* #94a3b8 */
-static const sk_rgb SK_WHITE = {1.0, 1.0, 1.0};
-static const sk_rgb SK_INK = {0.04, 0.05, 0.09}; /* outlines and halos */
-
+/* The colours a theme draws with, besides the scene's own. */
+typedef struct palette {
+    sk_rgb text;  /* titles, labels, numbers */
+    sk_rgb muted; /* captions, axes' labels */
+    sk_rgb line;  /* grid, rings, panel edges: the background's opposite */
+    sk_rgb halo;  /* outlines and halos that keep text and discs apart from what is under them */
+} palette;
 typedef struct painter {
     cairo_t *cr;
     const sk_layout *layout;
@@ -26,6 +28,7 @@ typedef struct painter {
     const sk_timeline *timeline;
     const sk_frame *frame;
     double scalar_lo, scalar_hi; /* range of the keys' scalar values */
+    const palette *pal;
 } painter;
 
 typedef struct text_style {

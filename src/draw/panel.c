@@ -52,12 +52,12 @@ static void paint_bars(painter *p, sk_rect area)
     double full = base - top;
 
     text_style axis = {
-        .size = PANEL_TEXT_SIZE * 0.9, .color = SK_MUTED, .align_x = 1.0, .align_y = 0.5};
+        .size = PANEL_TEXT_SIZE * 0.9, .color = p->pal->muted, .align_x = 1.0, .align_y = 0.5};
     for (int tick = 0; tick <= 4; tick++) {
         double y = base - full * tick / 4.0;
         cairo_move_to(cr, area.x + gutter, y);
         cairo_line_to(cr, area.x + area.w, y);
-        sk_set_color(cr, SK_WHITE, tick == 0 ? 0.3 : 0.07);
+        sk_set_color(cr, p->pal->line, tick == 0 ? 0.3 : 0.07);
         cairo_set_line_width(cr, fmax(1.0, sk_u(p, 1.2)));
         cairo_stroke(cr);
         if (tick % 2 == 0) {
@@ -67,9 +67,9 @@ static void paint_bars(painter *p, sk_rect area)
         }
     }
 
-    text_style value = {.size = text_size, .color = SK_TEXT, .align_x = 0.5, .align_y = 1.0};
+    text_style value = {.size = text_size, .color = p->pal->text, .align_x = 0.5, .align_y = 1.0};
     text_style name = {
-        .size = text_size, .color = SK_MUTED, .align_x = 0.5, .max_width = column * 0.95};
+        .size = text_size, .color = p->pal->muted, .align_x = 0.5, .max_width = column * 0.95};
     for (int i = 0; i < n; i++) {
         double w = p->frame->weights[i];
         double cx = area.x + gutter + column * (i + 0.5);
@@ -90,11 +90,11 @@ static void paint_output(painter *p, sk_rect area)
     cairo_t *cr = p->cr;
     const sk_frame *f = p->frame;
     double swatch = area.h * 0.62, y = area.y + area.h / 2;
-    text_style s = {.size = PANEL_TEXT_SIZE, .color = SK_TEXT, .align_y = 0.5};
+    text_style s = {.size = PANEL_TEXT_SIZE, .color = p->pal->text, .align_y = 0.5};
     double x = area.x + sk_draw_text(p, "output = Σ wᵢ vᵢ", area.x, y, &s) + sk_u(p, 18);
     char text[48];
     if (!f->has_output) {
-        text_style none = {.size = PANEL_TEXT_SIZE, .color = SK_MUTED, .align_y = 0.5};
+        text_style none = {.size = PANEL_TEXT_SIZE, .color = p->pal->muted, .align_y = 0.5};
         sk_draw_text(p, "none: no key within reach", x, y, &none);
         return;
     }
@@ -102,7 +102,7 @@ static void paint_output(painter *p, sk_rect area)
     sk_rounded_rect(cr, (sk_rect){x, y - swatch / 2, swatch * 1.6, swatch}, sk_u(p, 6));
     sk_set_color(cr, c, 1.0);
     cairo_fill_preserve(cr);
-    sk_set_color(cr, SK_WHITE, 0.8);
+    sk_set_color(cr, p->pal->line, 0.8);
     cairo_set_line_width(cr, sk_u(p, 2));
     cairo_stroke(cr);
     if (p->scene->value_kind == SK_VALUE_SCALAR)
@@ -110,7 +110,7 @@ static void paint_output(painter *p, sk_rect area)
     else
         snprintf(text, sizeof text, "#%02x%02x%02x", (int)lround(c.r * 255), (int)lround(c.g * 255),
                  (int)lround(c.b * 255));
-    text_style mono = {.size = PANEL_TEXT_SIZE * 0.9, .color = SK_MUTED, .align_y = 0.5};
+    text_style mono = {.size = PANEL_TEXT_SIZE * 0.9, .color = p->pal->muted, .align_y = 0.5};
     sk_draw_text(p, text, x + swatch * 1.6 + sk_u(p, 14), y, &mono);
 }
 
@@ -119,20 +119,20 @@ void sk_paint_panel(painter *p)
     cairo_t *cr = p->cr;
     sk_rect r = p->layout->panel;
     sk_rounded_rect(cr, r, sk_u(p, PANEL_CORNER));
-    sk_set_color(cr, SK_WHITE, 0.045);
+    sk_set_color(cr, p->pal->line, 0.045);
     cairo_fill_preserve(cr);
-    sk_set_color(cr, SK_WHITE, 0.10);
+    sk_set_color(cr, p->pal->line, 0.10);
     cairo_set_line_width(cr, fmax(1.0, sk_u(p, 1.5)));
     cairo_stroke(cr);
 
     double pad = sk_u(p, PANEL_PADDING);
     double x = r.x + pad, y = r.y + pad, w = r.w - 2 * pad;
-    text_style header = {.size = PANEL_HEADER_SIZE, .bold = true, .color = SK_TEXT};
+    text_style header = {.size = PANEL_HEADER_SIZE, .bold = true, .color = p->pal->text};
     sk_draw_text(p, "Attention weights", x, y, &header);
     y += sk_u(p, PANEL_HEADER_SIZE * 1.5);
     char caption[128];
     kernel_caption(&p->frame->state->kernel, caption, sizeof caption);
-    text_style sub = {.size = PANEL_TEXT_SIZE, .color = SK_MUTED, .max_width = w};
+    text_style sub = {.size = PANEL_TEXT_SIZE, .color = p->pal->muted, .max_width = w};
     sk_draw_text(p, caption, x, y, &sub);
     y += sk_u(p, PANEL_TEXT_SIZE * 2.2);
 
@@ -146,11 +146,11 @@ void sk_paint_title(painter *p)
     sk_rect r = p->layout->title;
     char clock[32];
     snprintf(clock, sizeof clock, "t = %.2f s", p->frame->state->time);
-    text_style s = {.size = CLOCK_SIZE, .color = SK_MUTED, .align_x = 1.0, .align_y = 0.5};
+    text_style s = {.size = CLOCK_SIZE, .color = p->pal->muted, .align_x = 1.0, .align_y = 0.5};
     double clock_w = sk_draw_text(p, clock, r.x + r.w, r.y + r.h / 2, &s);
     text_style title = {.size = TITLE_SIZE,
                         .bold = true,
-                        .color = SK_TEXT,
+                        .color = p->pal->text,
                         .align_y = 0.5,
                         .max_width = r.w - clock_w - sk_u(p, 40)};
     sk_draw_text(p, p->scene->title, r.x, r.y + r.h / 2, &title);

@@ -19,7 +19,7 @@ static void stroke_dashed(painter *p, double on, double off, double width, doubl
     double dash[] = {sk_u(p, on), sk_u(p, off)};
     cairo_set_dash(p->cr, dash, 2, 0);
     cairo_set_line_width(p->cr, sk_u(p, width));
-    sk_set_color(p->cr, SK_WHITE, alpha);
+    sk_set_color(p->cr, p->pal->line, alpha);
     cairo_stroke(p->cr);
     cairo_set_dash(p->cr, NULL, 0, 0);
 }
@@ -55,7 +55,7 @@ void sk_paint_grid(painter *p)
             sk_vec2 b = sk_layout_to_px(l, axis ? (sk_vec2){x1, v} : (sk_vec2){v, y1});
             cairo_move_to(cr, a.x, a.y);
             cairo_line_to(cr, b.x, b.y);
-            sk_set_color(cr, SK_WHITE, is_axis ? 0.24 : 0.08);
+            sk_set_color(cr, p->pal->line, is_axis ? 0.24 : 0.08);
             cairo_stroke(cr);
         }
     }
@@ -96,7 +96,7 @@ void sk_paint_links(painter *p)
 void sk_paint_keys(painter *p)
 {
     cairo_t *cr = p->cr;
-    text_style s = {.size = LABEL_SIZE, .color = SK_TEXT, .align_y = 0.5, .halo = true};
+    text_style s = {.size = LABEL_SIZE, .color = p->pal->text, .align_y = 0.5, .halo = true};
     for (int i = 0; i < p->scene->key_count; i++) {
         const sk_key *key = &p->scene->keys[i];
         sk_vec2 k = sk_layout_to_px(p->layout, key->at);
@@ -105,7 +105,7 @@ void sk_paint_keys(painter *p)
         sk_set_color(cr, sk_key_colour(p, i), 1.0);
         cairo_fill_preserve(cr);
         cairo_set_line_width(cr, sk_u(p, KEY_OUTLINE));
-        sk_set_color(cr, SK_INK, 0.9);
+        sk_set_color(cr, p->pal->halo, 0.9);
         cairo_stroke(cr);
         sk_draw_text(p, key->label, k.x + sk_u(p, KEY_RADIUS + 8), k.y, &s);
     }
@@ -126,7 +126,7 @@ static void paint_bandwidth(painter *p)
     cairo_new_sub_path(cr);
     cairo_arc(cr, q.x, q.y, r, 0, 2 * M_PI);
     stroke_dashed(p, 6, 8, 2, 0.35);
-    text_style s = {.size = LABEL_SIZE, .color = SK_MUTED, .align_y = 1.0, .halo = true};
+    text_style s = {.size = LABEL_SIZE, .color = p->pal->muted, .align_y = 1.0, .halo = true};
     sk_draw_text(p, "σ", q.x + r * M_SQRT1_2 + sk_u(p, 4), q.y - r * M_SQRT1_2, &s);
 }
 
@@ -145,20 +145,20 @@ void sk_paint_query(painter *p)
         cairo_fill_preserve(cr);
     }
     cairo_set_line_width(cr, sk_u(p, QUERY_RING + 4));
-    sk_set_color(cr, SK_INK, 0.9);
+    sk_set_color(cr, p->pal->halo, 0.9);
     cairo_stroke_preserve(cr);
     if (!p->frame->has_output) {
         double dash[] = {sk_u(p, 7), sk_u(p, 6)};
         cairo_set_dash(cr, dash, 2, 0);
     }
     cairo_set_line_width(cr, sk_u(p, QUERY_RING));
-    sk_set_color(cr, SK_WHITE, 1.0);
+    sk_set_color(cr, p->pal->line, 1.0);
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
     /* Above the ring, centred: key labels sit to the right of their keys. */
     text_style s = {.size = LABEL_SIZE + 4,
                     .bold = true,
-                    .color = SK_WHITE,
+                    .color = p->pal->line,
                     .align_x = 0.5,
                     .align_y = 1.0,
                     .halo = true};

@@ -21,7 +21,7 @@ double sk_draw_text(painter *p, const char *text, double x, double y, const text
     if (s->halo) {
         cairo_move_to(p->cr, left, top);
         pango_cairo_layout_path(p->cr, p->text);
-        sk_set_color(p->cr, SK_INK, 0.85);
+        sk_set_color(p->cr, p->pal->halo, 0.85);
         cairo_set_line_width(p->cr, sk_u(p, HALO));
         cairo_set_line_join(p->cr, CAIRO_LINE_JOIN_ROUND);
         cairo_stroke(p->cr);

@@ -18,7 +18,7 @@ typedef enum sk_status {
     SK_EINTERRUPTED = -4, /* a signal asked us to stop: exit 130 */
 } sk_status;
 
-#define SK_ERROR_MAX 1024 /* bytes in a message, truncated beyond */
+#define SK_ERROR_MAX 8192 /* bytes in a message (up to 20 lines of errors), truncated beyond */
 
 typedef struct sk_error {
     sk_status status;

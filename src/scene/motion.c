@@ -13,7 +13,6 @@ static const sk_yr_range opacity_range = {0.0, 1.0, false, "from 0 to 1"};
 static const sk_yr_range radius_range = {0.0, 1e6, true, "greater than 0 and at most 1e6"};
 #define MAX_SWEEP 3600.0 /* degrees: ten turns of an ellipse in one scene */
 static const sk_yr_range angle_range = {-36000.0, 36000.0, false, "from -36000 to 36000"};
-static const sk_yr_range time_range = {0.0, 86400.0, false, "from 0 to 86400"};
 static const sk_yr_range k_range = {1.0, 100000.0, false, "from 1 to 100000"};
 /* cubicBezier: x of both control points in [0, 1] keeps time monotonic. */
 static const sk_yr_range bezier_x_range = {0.0, 1.0, false, "from 0 to 1"};
@@ -58,12 +57,13 @@ static sk_status read_cubic_bezier(loader *ld, const yaml_node_t *node, const ch
     return status;
 }
 
+static const char *const ease_keys[] = {"cubicBezier"};
+
 static sk_status read_ease(loader *ld, const yaml_node_t *node, const char *path, sk_ease *ease)
 {
     if (node->type == YAML_MAPPING_NODE) {
-        static const char *const keys[] = {"cubicBezier"};
         yaml_node_t *v[1];
-        sk_status status = sk_yr_mapping(&ld->r, node, path, keys, 1, v);
+        sk_status status = sk_yr_mapping(&ld->r, node, path, ease_keys, 1, v);
         char item_path[SK_YR_PATH_MAX];
         sk_yr_subpath(item_path, sizeof item_path, "%s.cubicBezier", path);
         if (status || (status = sk_yr_require_key(&ld->r, node, path, "cubicBezier", v[0])))
@@ -99,7 +99,7 @@ static sk_status read_keyframe(loader *ld, const yaml_node_t *node, const char *
         (status = sk_yr_require_key(&ld->r, node, path, "value", v[FRAME_VALUE])))
         return status;
     sk_yr_subpath(item, sizeof item, "%s.t", path);
-    if ((status = sk_yr_number_in(&ld->r, v[FRAME_T], item, &time_range, &key->t)))
+    if ((status = sk_yr_time(&ld->r, v[FRAME_T], item, &sk_time_range, &key->t)))
         return status;
     sk_yr_subpath(item, sizeof item, "%s.value", path);
     status = dims == 2
@@ -127,7 +127,7 @@ static sk_status read_track(loader *ld, const yaml_node_t *node, const char *pat
         return sk_yr_fail(&ld->r, node, path, "expected 1 to %d keyframes, found %zu", POINTS_MAX,
                           count);
     if (!(track->keys = calloc(count, sizeof *track->keys)))
-        return sk_error_nomem(ld->r.err);
+        return sk_error_nomem(ld->log.err);
     track->count = (int)count;
     track->dims = dims;
     char item[SK_YR_PATH_MAX];
@@ -208,7 +208,7 @@ static sk_status read_points(loader *ld, const yaml_node_t *node, sk_path *p)
         return status;
     size_t count = sk_yr_item_count(node);
     if (!(p->points = malloc(count * sizeof *p->points)))
-        return sk_error_nomem(ld->r.err);
+        return sk_error_nomem(ld->log.err);
     p->point_count = (int)count;
     for (size_t i = 0; i < count && status == SK_OK; i++) {
         snprintf(path, sizeof path, "query.path.points[%zu]", i);
@@ -316,26 +316,41 @@ static sk_status read_path(loader *ld, const yaml_node_t *node)
     return read_points(ld, v[PATH_POINTS], p);
 }
 
-enum { QUERY_PATH, QUERY_EASING, QUERY_COUNT };
-static const char *const query_keys[QUERY_COUNT] = {"path", "easing"};
+enum { QUERY_PATH, QUERY_EASING, QUERY_SPEED, QUERY_COUNT };
+static const char *const query_keys[QUERY_COUNT] = {"path", "easing", "speed"};
+/* Scene units per second; 0 would never move. */
+static const sk_yr_range speed_range = {0.0, 1e6, true, "greater than 0 and at most 1e6"};
 
 sk_status sk_read_query(loader *ld, const yaml_node_t *node)
 {
     yaml_node_t *v[QUERY_COUNT];
-    bool animated = ld->scene->query_path.kind == SK_PATH_KEYFRAMES;
+    sk_scene *s = ld->scene;
+    bool animated = s->query_path.kind == SK_PATH_KEYFRAMES;
+    bool had_route = ld->has_route;
+    ld->has_route = true; /* given, if wrongly: its own errors say how */
     sk_status status = sk_yr_mapping(&ld->r, node, "query", query_keys, QUERY_COUNT, v);
     if (status)
         return status;
+    if (v[QUERY_EASING])
+        SK_TRY(status, read_ease(ld, v[QUERY_EASING], "query.easing", &s->query_ease));
+    if (v[QUERY_SPEED])
+        SK_TRY(status, sk_yr_number_in(&ld->r, v[QUERY_SPEED], "query.speed", &speed_range,
+                                       &s->query_speed));
     if (animated && v[QUERY_PATH])
         return sk_yr_fail(&ld->r, v[QUERY_PATH], "query.path",
                           "animate sets query.position, which is the query's route; "
                           "give a path or the animation, not both");
-    if (!animated && (status = sk_yr_require_key(&ld->r, node, "query", "path", v[QUERY_PATH])))
+    if (animated)
         return status;
-    if (v[QUERY_EASING] &&
-        (status = read_ease(ld, v[QUERY_EASING], "query.easing", &ld->scene->query_ease)))
-        return status;
-    return animated ? SK_OK : read_path(ld, v[QUERY_PATH]);
+    if (!v[QUERY_PATH] && !had_route)
+        return sk_yr_require_key(&ld->r, node, "query", "path", NULL);
+    if (v[QUERY_PATH]) {
+        free(s->query_path.points); /* a later file's path replaces an included file's */
+        s->query_path.points = NULL;
+        s->query_path.point_count = 0;
+        SK_TRY(status, read_path(ld, v[QUERY_PATH]));
+    }
+    return status;
 }
 
 /* ---------------------------------------------------------------------------
@@ -360,22 +375,64 @@ sk_status sk_read_camera(loader *ld, const yaml_node_t *node)
     return status;
 }
 
+static const char *const layer_keys[] = {"name", "opacity"};
+
+/* One item of layers: a name, or {name, opacity}. */
+static sk_status read_layer(loader *ld, const yaml_node_t *node, const char *path,
+                            sk_layer_kind *kind)
+{
+    yaml_node_t *v[2] = {(yaml_node_t *)node, NULL};
+    char sub[SK_YR_PATH_MAX];
+    int index;
+    sk_status status = SK_OK;
+    if (node->type == YAML_MAPPING_NODE) {
+        if ((status = sk_yr_mapping(&ld->r, node, path, layer_keys, 2, v)) ||
+            (status = sk_yr_require_key(&ld->r, node, path, "name", v[0])))
+            return status;
+        sk_yr_subpath(sub, sizeof sub, "%s.name", path);
+    } else {
+        sk_yr_subpath(sub, sizeof sub, "%s", path);
+    }
+    if ((status = sk_read_choice(ld, v[0], sub, "layer", layer_names, SK_LAYER_COUNT, &index)))
+        return status;
+    *kind = (sk_layer_kind)index;
+    sk_yr_subpath(sub, sizeof sub, "%s.opacity", path);
+    if (v[1])
+        status =
+            sk_yr_number_in(&ld->r, v[1], sub, &opacity_range, &ld->scene->layer_opacity[index]);
+    return status;
+}
+
+/* layers: the layers drawn, bottom first; those not listed are not drawn. */
 sk_status sk_read_layers(loader *ld, const yaml_node_t *node)
 {
-    yaml_node_t *v[SK_LAYER_COUNT];
-    sk_status status = sk_yr_mapping(&ld->r, node, "layers", layer_names, SK_LAYER_COUNT, v);
-    for (int i = 0; i < SK_LAYER_COUNT && status == SK_OK; i++) {
-        if (!v[i])
+    sk_scene *s = ld->scene;
+    sk_status status = sk_yr_require_type(&ld->r, node, "layers", YAML_SEQUENCE_NODE,
+                                          "a list of layer names, bottom first");
+    if (status)
+        return status;
+    size_t n = sk_yr_item_count(node);
+    if (n > SK_LAYER_COUNT)
+        return sk_yr_fail(&ld->r, node, "layers", "expected at most %d layers, found %zu",
+                          SK_LAYER_COUNT, n);
+    bool seen[SK_LAYER_COUNT] = {false};
+    char path[SK_YR_PATH_MAX];
+    s->layer_count = 0;
+    for (size_t i = 0; i < n; i++) {
+        const yaml_node_t *item = sk_yr_item(&ld->r, node, i);
+        sk_layer_kind kind;
+        sk_yr_subpath(path, sizeof path, "layers[%zu]", i);
+        if (read_layer(ld, item, path, &kind) != SK_OK) {
+            status = SK_EINPUT;
             continue;
-        static const char *const keys[] = {"opacity"};
-        yaml_node_t *opacity[1];
-        char path[SK_YR_PATH_MAX];
-        snprintf(path, sizeof path, "layers.%s", layer_names[i]);
-        status = sk_yr_mapping(&ld->r, v[i], path, keys, 1, opacity);
-        snprintf(path, sizeof path, "layers.%s.opacity", layer_names[i]);
-        if (status == SK_OK && opacity[0])
-            status = sk_yr_number_in(&ld->r, opacity[0], path, &opacity_range,
-                                     &ld->scene->layer_opacity[i]);
+        }
+        if (seen[kind]) {
+            status =
+                sk_yr_fail(&ld->r, item, path, "layer '%s' is listed twice", layer_names[kind]);
+            continue;
+        }
+        seen[kind] = true;
+        s->layer_order[s->layer_count++] = kind;
     }
     return status;
 }
@@ -390,36 +447,62 @@ static const struct target_row {
     sk_target_kind target;
     int dims;
     const sk_yr_range *range;
-    unsigned uses; /* SK_USES_* flag the kernel must read, or 0 */
+    unsigned uses;    /* SK_USES_* flag the kernel must read, or 0 */
+    const char *what; /* the parameter, for "the dot kernel does not use a bandwidth" */
 } target_rows[] = {
-    {"attention.bandwidth", SK_TARGET_BANDWIDTH, 1, &sk_parameter_range, SK_USES_BANDWIDTH},
-    {"attention.temperature", SK_TARGET_TEMPERATURE, 1, &sk_parameter_range, SK_USES_TEMPERATURE},
-    {"attention.k", SK_TARGET_K, 1, &k_range, SK_USES_K},
-    {"camera.center", SK_TARGET_CAMERA_CENTER, 2, &sk_coord_range, 0},
-    {"camera.zoom", SK_TARGET_CAMERA_ZOOM, 1, &zoom_range, 0},
-    {"query.position", SK_TARGET_QUERY_POSITION, 2, &sk_coord_range, 0},
+    {"attention.bandwidth", SK_TARGET_BANDWIDTH, 1, &sk_parameter_range, SK_USES_BANDWIDTH,
+     "a bandwidth"},
+    {"attention.temperature", SK_TARGET_TEMPERATURE, 1, &sk_parameter_range, SK_USES_TEMPERATURE,
+     "a temperature"},
+    {"attention.k", SK_TARGET_K, 1, &k_range, SK_USES_K, "a k"},
+    {"camera.center", SK_TARGET_CAMERA_CENTER, 2, &sk_coord_range, 0, NULL},
+    {"camera.zoom", SK_TARGET_CAMERA_ZOOM, 1, &zoom_range, 0, NULL},
+    {"query.position", SK_TARGET_QUERY_POSITION, 2, &sk_coord_range, 0, NULL},
 };
 #define FIXED_TARGETS ((int)(sizeof target_rows / sizeof target_rows[0]))
 #define TARGETS (FIXED_TARGETS + SK_LAYER_COUNT)
+
+/* The animation of a target, reusing (and emptying) one an included file
+ * made, so that the later file's keyframes replace it. */
+static sk_animation *animation_for(sk_scene *s, sk_target_kind target, sk_layer_kind layer)
+{
+    for (int i = 0; i < s->animation_count; i++) {
+        sk_animation *a = &s->animations[i];
+        if (a->target == target && (target != SK_TARGET_LAYER_OPACITY || a->layer == layer)) {
+            free(a->track.keys);
+            a->track = (sk_track){0};
+            return a;
+        }
+    }
+    sk_animation *a = &s->animations[s->animation_count++];
+    a->target = target;
+    a->layer = layer;
+    return a;
+}
 
 static sk_status read_target(loader *ld, const yaml_node_t *node, const char *name, int index)
 {
     sk_scene *s = ld->scene;
     char path[SK_YR_PATH_MAX];
-    snprintf(path, sizeof path, "animate.%s", name);
-    if (index < FIXED_TARGETS && target_rows[index].uses &&
-        !(sk_kernel_parameters(&s->kernel) & target_rows[index].uses))
-        return sk_unused_parameter(ld, node, path, name + strlen("attention."));
-    if (index < FIXED_TARGETS && target_rows[index].target == SK_TARGET_QUERY_POSITION) {
+    sk_yr_subpath(path, sizeof path, "animate.%s", name);
+    sk_status status = SK_OK;
+    const struct target_row *row = index < FIXED_TARGETS ? &target_rows[index] : NULL;
+    if (row && row->uses)
+        SK_TRY(status, sk_note_parameter(ld, node, path, row->uses, row->what));
+    if (row && row->target == SK_TARGET_QUERY_POSITION) {
+        free(s->query_path.track.keys);
+        s->query_path.track = (sk_track){0};
         s->query_path.kind = SK_PATH_KEYFRAMES;
-        return read_track(ld, node, path, 2, &sk_coord_range, &s->query_path.track);
+        ld->has_route = true;
+        SK_TRY(status, read_track(ld, node, path, 2, &sk_coord_range, &s->query_path.track));
+        return status;
     }
-    sk_animation *a = &s->animations[s->animation_count++];
-    bool layer = index >= FIXED_TARGETS;
-    a->target = layer ? SK_TARGET_LAYER_OPACITY : target_rows[index].target;
-    a->layer = layer ? (sk_layer_kind)(index - FIXED_TARGETS) : SK_LAYER_GRID;
-    return read_track(ld, node, path, layer ? 1 : target_rows[index].dims,
-                      layer ? &opacity_range : target_rows[index].range, &a->track);
+    sk_animation *a =
+        row ? animation_for(s, row->target, SK_LAYER_GRID)
+            : animation_for(s, SK_TARGET_LAYER_OPACITY, (sk_layer_kind)(index - FIXED_TARGETS));
+    SK_TRY(status, read_track(ld, node, path, row ? row->dims : 1,
+                              row ? row->range : &opacity_range, &a->track));
+    return status;
 }
 
 sk_status sk_read_animate(loader *ld, const yaml_node_t *node)
@@ -436,11 +519,13 @@ sk_status sk_read_animate(loader *ld, const yaml_node_t *node)
     sk_status status = sk_yr_mapping(&ld->r, node, "animate", names, TARGETS, v);
     if (status)
         return status;
-    if (!(ld->scene->animations = calloc(TARGETS, sizeof *ld->scene->animations)))
-        return sk_error_nomem(ld->r.err);
-    for (int i = 0; i < TARGETS && status == SK_OK; i++)
+    /* One slot per target is enough for every file of the load. */
+    if (!ld->scene->animations &&
+        !(ld->scene->animations = calloc(TARGETS, sizeof *ld->scene->animations)))
+        return sk_error_nomem(ld->log.err);
+    for (int i = 0; i < TARGETS; i++)
         if (v[i])
-            status = read_target(ld, v[i], names[i], i);
+            SK_TRY(status, read_target(ld, v[i], names[i], i));
     return status;
 }
 
@@ -451,4 +536,35 @@ void sk_free_motion(sk_scene *scene)
     for (int i = 0; i < scene->animation_count; i++)
         free(scene->animations[i].track.keys);
     free(scene->animations);
+}
+
+/* The animate targets, fixed and per layer, as sk_read_animate builds them. */
+static void emit_targets(sk_schema_visit visit, void *context)
+{
+    char path[SK_YR_PATH_MAX];
+    for (int i = 0; i < FIXED_TARGETS; i++) {
+        snprintf(path, sizeof path, "animate.%s", target_rows[i].name);
+        visit(path, context);
+    }
+    for (int i = 0; i < SK_LAYER_COUNT; i++) {
+        snprintf(path, sizeof path, "animate.layers.%s.opacity", layer_names[i]);
+        visit(path, context);
+    }
+}
+
+void sk_schema_motion(sk_schema_visit visit, void *context)
+{
+    static const sk_schema_table tables[] = {
+        {"query", query_keys, QUERY_COUNT},
+        {"query.easing", ease_keys, 1},
+        {"query.path", path_keys, PATH_COUNT},
+        {"query.path.keyframes[]", frame_keys, FRAME_COUNT},
+        {"query.path.keyframes[].ease", ease_keys, 1},
+        {"camera", camera_keys, CAMERA_COUNT},
+        {"layers[]", layer_keys, 2},
+        {"animate.<target>[]", frame_keys, FRAME_COUNT},
+        {"animate.<target>[].ease", ease_keys, 1},
+    };
+    sk_schema_emit(tables, sizeof tables / sizeof tables[0], visit, context);
+    emit_targets(visit, context);
 }

@@ -1,9 +1,10 @@
-/* scene.c — loads a YAML scene into an sk_scene (see scene.h).
+/* scene.c — loads a YAML scene into an sk_scene (see scene.h and loader.h).
  *
- * libyaml composes the whole file into a document; yaml_read.c reads typed,
- * checked values out of it; this file holds the schema: which keys each
- * mapping allows, their ranges and their defaults. Reading stops at the first
- * error, whose message names the file, line, column and dotted key path.
+ * libyaml composes each file into a document; yaml_read.c reads typed,
+ * checked values out of it; the readers here and in keys.c and motion.c hold
+ * the schema. Files named by `include:` are read first, each into the same
+ * scene, so a later file overrides an earlier one value by value (lists
+ * whole). Checks that need the whole scene come last.
  */
 #include "scene.h"
 
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "loader.h"
 
@@ -32,7 +34,6 @@
 #define DEFAULT_HEIGHT 1080
 #define DEFAULT_FPS 60
 #define DEFAULT_DURATION 10.0 /* seconds */
-#define DEFAULT_BACKGROUND "#0f172a"
 #define DEFAULT_TITLE "Attention is soft k-nearest neighbours"
 
 /* A missing view axis covers every key and path point plus this fraction of
@@ -42,34 +43,190 @@
 
 /* Seconds: above 0 and at most a day. */
 static const sk_yr_range duration_range = {0.0, 86400.0, true, "greater than 0 and at most 86400"};
+static const sk_yr_range offset_range = {-86400.0, 86400.0, false, "from -86400 to 86400"};
 const sk_yr_range sk_parameter_range = {1e-6, 1e6, false, "from 1e-6 to 1e6"};
 const sk_yr_range sk_coord_range = {-1e6, 1e6, false, "from -1e6 to 1e6"};
-#define K_MAX 100000 /* attention.k: no more than there can be keys */
+const sk_yr_range sk_time_range = {0.0, 86400.0, false, "from 0 to 86400 seconds"};
+
+/* Per theme: its name and the background it implies unless one is given. */
+static const struct theme_row {
+    const char *name;
+    const char *background;
+} themes[SK_THEME_COUNT] = {
+    [SK_THEME_DARK] = {"dark", "#0f172a"},
+    [SK_THEME_LIGHT] = {"light", "#f8fafc"},
+};
+
+const char *sk_theme_name(sk_theme theme)
+{
+    return (unsigned)theme < SK_THEME_COUNT ? themes[theme].name : NULL;
+}
 
 /* ---------------------------------------------------------------------------
- * Sections. Each mapping has a table of its keys, indexed by an enum.
+ * Helpers shared by the readers
+ */
+
+char *sk_copy_string(loader *ld, const char *text)
+{
+    char *copy = strdup(text);
+    if (!copy)
+        sk_error_nomem(ld->log.err);
+    return copy;
+}
+
+sk_status sk_read_choice(loader *ld, const yaml_node_t *node, const char *path, const char *what,
+                         const char *const *names, int count, int *index)
+{
+    const char *text;
+    char q[SK_YR_QUOTED_MAX], list[SK_ERROR_MAX / 8];
+    sk_status status = sk_yr_string(&ld->r, node, path, &text);
+    if (status)
+        return status;
+    for (int i = 0; i < count; i++) {
+        if (strcmp(text, names[i]) == 0) {
+            *index = i;
+            return SK_OK;
+        }
+    }
+    sk_yr_quote(text, strlen(text), q, sizeof q);
+    sk_yr_join_names(names, count, list, sizeof list);
+    const char *near = sk_yr_suggest(text, names, count);
+    if (near)
+        return sk_yr_fail(&ld->r, node, path,
+                          "unknown %s '%s' (did you mean '%s'?); expected one of: %s", what, q,
+                          near, list);
+    return sk_yr_fail(&ld->r, node, path, "unknown %s '%s'; expected one of: %s", what, q, list);
+}
+
+sk_status sk_note_parameter(loader *ld, const yaml_node_t *node, const char *path, unsigned uses,
+                            const char *what)
+{
+    if (ld->pending_count == ld->pending_cap) {
+        int cap = ld->pending_cap ? ld->pending_cap * 2 : 8;
+        pending_parameter *grown = realloc(ld->pending, (size_t)cap * sizeof *grown);
+        if (!grown)
+            return sk_error_nomem(ld->log.err);
+        ld->pending = grown;
+        ld->pending_cap = cap;
+    }
+    pending_parameter *p = &ld->pending[ld->pending_count++];
+    p->uses = uses;
+    p->what = what;
+    snprintf(p->where, sizeof p->where, "%s:%d:%d: %s", ld->r.file, sk_yr_line(node),
+             sk_yr_col(node), path);
+    return SK_OK;
+}
+
+sk_status sk_resolve_path(loader *ld, const yaml_node_t *node, const char *path, const char *name,
+                          char **out)
+{
+    *out = NULL;
+    if (name[0] == '\0')
+        return sk_yr_fail(&ld->r, node, path, "expected a file name, found an empty string");
+    size_t n = strlen(ld->dir) + strlen(name) + 2;
+    char *joined = malloc(n);
+    if (!joined)
+        return sk_error_nomem(ld->log.err);
+    if (name[0] == '/' || ld->dir[0] == '\0')
+        snprintf(joined, n, "%s", name);
+    else
+        snprintf(joined, n, "%s/%s", ld->dir, name);
+    *out = joined;
+    return SK_OK;
+}
+
+static void describe_errno(int errnum, char *reason, size_t size)
+{
+    /* strerror_r, not strerror: scenes may be loaded from several threads. */
+    if (strerror_r(errnum, reason, size) != 0)
+        snprintf(reason, size, "error %d", errnum);
+}
+
+sk_status sk_read_file(const char *path, char **text, size_t *len, sk_error *err)
+{
+    char reason[256];
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        describe_errno(errno, reason, sizeof reason);
+        return sk_error_at(err, SK_EINPUT, path, 0, 0, "cannot open: %s", reason);
+    }
+    size_t used = 0, cap = 0;
+    char *buf = NULL;
+    sk_status status = SK_OK;
+    for (size_t got = 1; got > 0 && status == SK_OK;) {
+        if (used > FILE_BYTES_MAX) {
+            status = sk_error_at(err, SK_EINPUT, path, 0, 0, "cannot read: larger than %u MiB",
+                                 FILE_BYTES_MAX >> 20);
+            break;
+        }
+        if (used == cap) { /* one byte past the limit tells "too large" from "at it" */
+            size_t grown = cap ? cap * 2 : 4096;
+            grown = grown > FILE_BYTES_MAX + 1 ? FILE_BYTES_MAX + 1 : grown;
+            char *bigger = realloc(buf, grown + 1); /* + 1 for a closing NUL */
+            if (!bigger) {
+                status = sk_error_nomem(err);
+                break;
+            }
+            buf = bigger;
+            cap = grown;
+        }
+        got = fread(buf + used, 1, cap - used, f);
+        used += got;
+    }
+    if (status == SK_OK && ferror(f)) {
+        describe_errno(errno, reason, sizeof reason);
+        status = sk_error_at(err, SK_EINPUT, path, 0, 0, "cannot read: %s", reason);
+    }
+    fclose(f);
+    if (status != SK_OK) {
+        free(buf);
+        return status;
+    }
+    buf[used] = '\0';
+    *text = buf;
+    *len = used;
+    return SK_OK;
+}
+
+/* ---------------------------------------------------------------------------
+ * video, text, sections, audio, view
  */
 
 static sk_status read_size(loader *ld, const yaml_node_t *node)
 {
     yaml_node_t *items[2];
+    int w = 0, h = 0;
     sk_status status = sk_yr_pair(&ld->r, node, "video.size", "[width, height]", items);
     if (status)
         return status;
-    if ((status =
-             sk_yr_int(&ld->r, items[0], "video.size[0]", SIDE_MIN, SIDE_MAX, &ld->scene->width)))
+    SK_TRY(status, sk_yr_int(&ld->r, items[0], "video.size[0]", SIDE_MIN, SIDE_MAX, &w));
+    SK_TRY(status, sk_yr_int(&ld->r, items[1], "video.size[1]", SIDE_MIN, SIDE_MAX, &h));
+    if (status)
         return status;
-    if ((status =
-             sk_yr_int(&ld->r, items[1], "video.size[1]", SIDE_MIN, SIDE_MAX, &ld->scene->height)))
-        return status;
+    ld->scene->width = w;
+    ld->scene->height = h;
     /* Kept for the renderer, which alone knows whether its output format
      * needs even sizes and then points back here. */
     ld->scene->size_loc = (sk_loc){sk_yr_line(node), sk_yr_col(node)};
     return SK_OK;
 }
 
-enum { VIDEO_SIZE, VIDEO_FPS, VIDEO_DURATION, VIDEO_BACKGROUND, VIDEO_COUNT };
-static const char *const video_keys[VIDEO_COUNT] = {"size", "fps", "duration", "background"};
+enum { VIDEO_SIZE, VIDEO_FPS, VIDEO_DURATION, VIDEO_BACKGROUND, VIDEO_THEME, VIDEO_COUNT };
+static const char *const video_keys[VIDEO_COUNT] = {"size", "fps", "duration", "background",
+                                                    "theme"};
+
+static sk_status read_theme(loader *ld, const yaml_node_t *node)
+{
+    const char *names[SK_THEME_COUNT];
+    for (int i = 0; i < SK_THEME_COUNT; i++)
+        names[i] = themes[i].name;
+    int index;
+    sk_status status =
+        sk_read_choice(ld, node, "video.theme", "theme", names, SK_THEME_COUNT, &index);
+    if (status == SK_OK)
+        ld->scene->theme = (sk_theme)index;
+    return status;
+}
 
 static sk_status read_video(loader *ld, const yaml_node_t *node)
 {
@@ -78,34 +235,197 @@ static sk_status read_video(loader *ld, const yaml_node_t *node)
     sk_status status = sk_yr_mapping(&ld->r, node, "video", video_keys, VIDEO_COUNT, v);
     if (status)
         return status;
-    if (v[VIDEO_SIZE] && (status = read_size(ld, v[VIDEO_SIZE])))
-        return status;
-    if (v[VIDEO_FPS] &&
-        (status = sk_yr_int(&ld->r, v[VIDEO_FPS], "video.fps", FPS_MIN, FPS_MAX, &s->fps)))
-        return status;
-    if (v[VIDEO_DURATION] && (status = sk_yr_number_in(&ld->r, v[VIDEO_DURATION], "video.duration",
-                                                       &duration_range, &s->duration)))
-        return status;
+    if (v[VIDEO_SIZE])
+        SK_TRY(status, read_size(ld, v[VIDEO_SIZE]));
+    if (v[VIDEO_FPS])
+        SK_TRY(status, sk_yr_int(&ld->r, v[VIDEO_FPS], "video.fps", FPS_MIN, FPS_MAX, &s->fps));
+    if (v[VIDEO_DURATION])
+        SK_TRY(status, sk_yr_time(&ld->r, v[VIDEO_DURATION], "video.duration", &duration_range,
+                                  &s->duration));
+    if (v[VIDEO_THEME])
+        SK_TRY(status, read_theme(ld, v[VIDEO_THEME]));
     if (v[VIDEO_BACKGROUND])
-        return sk_yr_colour(&ld->r, v[VIDEO_BACKGROUND], "video.background", &s->background);
-    return SK_OK;
+        SK_TRY(status, sk_yr_colour(&ld->r, v[VIDEO_BACKGROUND], "video.background", &s->background,
+                                    &s->background_alpha));
+    else if (v[VIDEO_THEME]) /* the theme's own background, unless one is given */
+        sk_yr_parse_colour(themes[s->theme].background, &s->background, &s->background_alpha);
+    return status;
 }
 
-enum { TEXT_TITLE, TEXT_COUNT };
-static const char *const text_keys[TEXT_COUNT] = {"title"};
+enum { CAPTION_START, CAPTION_END, CAPTION_TEXT, CAPTION_COUNT };
+static const char *const caption_keys[CAPTION_COUNT] = {"start", "end", "text"};
+
+static sk_status read_caption(loader *ld, const yaml_node_t *node, const char *path, sk_caption *c)
+{
+    yaml_node_t *v[CAPTION_COUNT];
+    char item[SK_YR_PATH_MAX];
+    const char *text = NULL;
+    sk_status status = sk_yr_mapping(&ld->r, node, path, caption_keys, CAPTION_COUNT, v);
+    if (status)
+        return status;
+    for (int i = 0; i < CAPTION_COUNT; i++)
+        SK_TRY(status, sk_yr_require_key(&ld->r, node, path, caption_keys[i], v[i]));
+    if (status)
+        return status;
+    sk_yr_subpath(item, sizeof item, "%s.start", path);
+    SK_TRY(status, sk_yr_time(&ld->r, v[CAPTION_START], item, &sk_time_range, &c->start));
+    sk_yr_subpath(item, sizeof item, "%s.end", path);
+    SK_TRY(status, sk_yr_time(&ld->r, v[CAPTION_END], item, &sk_time_range, &c->end));
+    if (status == SK_OK && !(c->end > c->start))
+        status = sk_yr_fail(&ld->r, v[CAPTION_END], item,
+                            "expected a time after start (%g s), found %g s", c->start, c->end);
+    sk_yr_subpath(item, sizeof item, "%s.text", path);
+    SK_TRY(status, sk_yr_string(&ld->r, v[CAPTION_TEXT], item, &text));
+    if (text && !(c->text = sk_copy_string(ld, text)))
+        return SK_ENOMEM;
+    return status;
+}
+
+/* A list whose items are read by read_item into a fresh array of `size`-byte
+ * elements; the old list (from an included file) is released by the caller. */
+typedef sk_status (*item_reader)(loader *ld, const yaml_node_t *node, const char *path, void *item);
+
+static sk_status read_list(loader *ld, const yaml_node_t *node, const char *path, size_t size,
+                           item_reader read_item, void **items, int *count)
+{
+    sk_status status = sk_yr_require_type(&ld->r, node, path, YAML_SEQUENCE_NODE, "a list");
+    if (status)
+        return status;
+    size_t n = sk_yr_item_count(node);
+    if (n > POINTS_MAX)
+        return sk_yr_fail(&ld->r, node, path, "expected at most %d items, found %zu", POINTS_MAX,
+                          n);
+    if (n > 0 && !(*items = calloc(n, size)))
+        return sk_error_nomem(ld->log.err);
+    *count = (int)n; /* now, so that a free sees every item */
+    char item[SK_YR_PATH_MAX];
+    for (size_t i = 0; i < n; i++) {
+        sk_yr_subpath(item, sizeof item, "%s[%zu]", path, i);
+        SK_TRY(status, read_item(ld, sk_yr_item(&ld->r, node, i), item, (char *)*items + i * size));
+    }
+    return status;
+}
+
+static sk_status caption_item(loader *ld, const yaml_node_t *node, const char *path, void *item)
+{
+    return read_caption(ld, node, path, item);
+}
+
+static void free_captions(sk_scene *s)
+{
+    for (int i = 0; i < s->caption_count; i++)
+        free(s->captions[i].text);
+    free(s->captions);
+    s->captions = NULL;
+    s->caption_count = 0;
+}
+
+enum { TEXT_TITLE, TEXT_CAPTIONS, TEXT_COUNT };
+static const char *const text_keys[TEXT_COUNT] = {"title", "captions"};
 
 static sk_status read_text(loader *ld, const yaml_node_t *node)
 {
     yaml_node_t *v[TEXT_COUNT];
+    sk_scene *s = ld->scene;
     const char *title;
     sk_status status = sk_yr_mapping(&ld->r, node, "text", text_keys, TEXT_COUNT, v);
-    if (status || !v[TEXT_TITLE])
+    if (status)
         return status;
-    if ((status = sk_yr_string(&ld->r, v[TEXT_TITLE], "text.title", &title)))
+    if (v[TEXT_TITLE] && sk_yr_string(&ld->r, v[TEXT_TITLE], "text.title", &title) == SK_OK) {
+        free(s->title);
+        if (!(s->title = sk_copy_string(ld, title)))
+            return SK_ENOMEM;
+    } else if (v[TEXT_TITLE]) {
+        status = SK_EINPUT;
+    }
+    if (v[TEXT_CAPTIONS]) {
+        free_captions(s);
+        SK_TRY(status, read_list(ld, v[TEXT_CAPTIONS], "text.captions", sizeof(sk_caption),
+                                 caption_item, (void **)&s->captions, &s->caption_count));
+    }
+    return status;
+}
+
+enum { SECTION_NAME, SECTION_START, SECTION_END, SECTION_COUNT };
+static const char *const section_keys[SECTION_COUNT] = {"name", "start", "end"};
+
+static sk_status section_item(loader *ld, const yaml_node_t *node, const char *path, void *item)
+{
+    sk_section *sec = item;
+    yaml_node_t *v[SECTION_COUNT];
+    char sub[SK_YR_PATH_MAX];
+    const char *name = NULL;
+    sk_status status = sk_yr_mapping(&ld->r, node, path, section_keys, SECTION_COUNT, v);
+    if (status)
         return status;
-    if (!(ld->scene->title = strdup(title)))
-        return sk_error_nomem(ld->r.err);
-    return SK_OK;
+    for (int i = 0; i < SECTION_COUNT; i++)
+        SK_TRY(status, sk_yr_require_key(&ld->r, node, path, section_keys[i], v[i]));
+    if (status)
+        return status;
+    sk_yr_subpath(sub, sizeof sub, "%s.name", path);
+    SK_TRY(status, sk_yr_string(&ld->r, v[SECTION_NAME], sub, &name));
+    sk_yr_subpath(sub, sizeof sub, "%s.start", path);
+    SK_TRY(status, sk_yr_time(&ld->r, v[SECTION_START], sub, &sk_time_range, &sec->start));
+    sk_yr_subpath(sub, sizeof sub, "%s.end", path);
+    SK_TRY(status, sk_yr_time(&ld->r, v[SECTION_END], sub, &sk_time_range, &sec->end));
+    if (status == SK_OK && !(sec->end > sec->start))
+        status = sk_yr_fail(&ld->r, v[SECTION_END], sub,
+                            "expected a time after start (%g s), found %g s", sec->start, sec->end);
+    if (name && !(sec->name = sk_copy_string(ld, name)))
+        return SK_ENOMEM;
+    return status;
+}
+
+static void free_sections(sk_scene *s)
+{
+    for (int i = 0; i < s->section_count; i++)
+        free(s->sections[i].name);
+    free(s->sections);
+    s->sections = NULL;
+    s->section_count = 0;
+}
+
+/* Chapters must come in order and not overlap: players list them that way. */
+static sk_status read_sections(loader *ld, const yaml_node_t *node)
+{
+    sk_scene *s = ld->scene;
+    free_sections(s);
+    sk_status status = read_list(ld, node, "sections", sizeof(sk_section), section_item,
+                                 (void **)&s->sections, &s->section_count);
+    for (int i = 1; i < s->section_count && status == SK_OK; i++)
+        if (s->sections[i].start < s->sections[i - 1].end)
+            status = sk_yr_fail(&ld->r, sk_yr_item(&ld->r, node, (size_t)i), "sections",
+                                "section %d starts at %g s, before section %d ends (%g s); "
+                                "sections must be in order and not overlap",
+                                i, s->sections[i].start, i - 1, s->sections[i - 1].end);
+    return status;
+}
+
+enum { AUDIO_FILE, AUDIO_OFFSET, AUDIO_COUNT };
+static const char *const audio_keys[AUDIO_COUNT] = {"file", "offset"};
+
+static sk_status read_audio(loader *ld, const yaml_node_t *node)
+{
+    yaml_node_t *v[AUDIO_COUNT];
+    sk_scene *s = ld->scene;
+    const char *name;
+    sk_status status = sk_yr_mapping(&ld->r, node, "audio", audio_keys, AUDIO_COUNT, v);
+    if (status || (status = sk_yr_require_key(&ld->r, node, "audio", "file", v[AUDIO_FILE])))
+        return status;
+    if (v[AUDIO_OFFSET])
+        SK_TRY(status, sk_yr_time(&ld->r, v[AUDIO_OFFSET], "audio.offset", &offset_range,
+                                  &s->audio_offset));
+    if (sk_yr_string(&ld->r, v[AUDIO_FILE], "audio.file", &name) != SK_OK)
+        return SK_EINPUT;
+    free(s->audio_path);
+    SK_TRY(status, sk_resolve_path(ld, v[AUDIO_FILE], "audio.file", name, &s->audio_path));
+    if (s->audio_path && access(s->audio_path, R_OK) != 0) {
+        char reason[256];
+        describe_errno(errno, reason, sizeof reason);
+        status = sk_yr_fail(&ld->r, v[AUDIO_FILE], "audio.file", "cannot read '%s': %s",
+                            s->audio_path, reason);
+    }
+    return status;
 }
 
 /* One axis of the view, [min, max] with min < max. */
@@ -116,10 +436,11 @@ static sk_status read_extent(loader *ld, const yaml_node_t *node, const char *pa
     sk_status status = sk_yr_number_pair(&ld->r, node, path, "[min, max]", &sk_coord_range, extent);
     if (status)
         return status;
-    *min = extent[0];
-    *max = extent[1];
-    if (*min < *max)
+    if (extent[0] < extent[1]) {
+        *min = extent[0];
+        *max = extent[1];
         return SK_OK;
+    }
     yaml_node_t *items[2]; /* read again only to quote them as written */
     sk_yr_pair(&ld->r, node, path, "[min, max]", items);
     char found[2][SK_YR_FOUND_MAX];
@@ -139,235 +460,117 @@ static sk_status read_view(loader *ld, const yaml_node_t *node)
     sk_status status = sk_yr_mapping(&ld->r, node, "view", view_keys, VIEW_COUNT, v);
     if (status)
         return status;
-    if (v[VIEW_X] &&
-        (status = read_extent(ld, v[VIEW_X], "view.x", &s->view_min.x, &s->view_max.x)))
-        return status;
-    if (v[VIEW_Y] &&
-        (status = read_extent(ld, v[VIEW_Y], "view.y", &s->view_min.y, &s->view_max.y)))
-        return status;
-    ld->has_view_x = v[VIEW_X] != NULL;
-    ld->has_view_y = v[VIEW_Y] != NULL;
-    return SK_OK;
-}
-
-/* Looks text up in names[0..count); on failure reports it with a suggestion
- * and the list of valid names. */
-sk_status sk_read_choice(loader *ld, const yaml_node_t *node, const char *path, const char *what,
-                         const char *const *names, int count, int *index)
-{
-    const char *text;
-    char q[SK_YR_QUOTED_MAX], list[SK_ERROR_MAX / 2];
-    sk_status status = sk_yr_string(&ld->r, node, path, &text);
-    if (status)
-        return status;
-    for (int i = 0; i < count; i++)
-        if (strcmp(text, names[i]) == 0) {
-            *index = i;
-            return SK_OK;
-        }
-    sk_yr_quote(text, strlen(text), q, sizeof q);
-    sk_yr_join_names(names, count, list, sizeof list);
-    const char *near = sk_yr_suggest(text, names, count);
-    if (near)
-        return sk_yr_fail(&ld->r, node, path,
-                          "unknown %s '%s' (did you mean '%s'?); expected one of: %s", what, q,
-                          near, list);
-    return sk_yr_fail(&ld->r, node, path, "unknown %s '%s'; expected one of: %s", what, q, list);
-}
-
-/* Reads a kernel name into *kind; the names come from core's table, so a new
- * kernel needs no change here. only_softmax limits the choice to kernels that
- * may serve as topk's base. */
-static sk_status read_kernel_name(loader *ld, const yaml_node_t *node, const char *path,
-                                  bool only_softmax, sk_kernel_kind *kind)
-{
-    const char *names[SK_KERNEL_COUNT];
-    sk_kernel_kind kinds[SK_KERNEL_COUNT];
-    int count = 0, index;
-    for (int i = 0; i < SK_KERNEL_COUNT; i++) {
-        if (only_softmax && !sk_kernel_is_softmax((sk_kernel_kind)i))
-            continue;
-        kinds[count] = (sk_kernel_kind)i;
-        names[count++] = sk_kernel_name((sk_kernel_kind)i);
-    }
-    sk_status status = sk_read_choice(ld, node, path, only_softmax ? "base kernel" : "kernel",
-                                      names, count, &index);
-    if (status == SK_OK)
-        *kind = kinds[index];
-    return status;
-}
-
-/* A 2x2 matrix written as rows: [[a, b], [c, d]]. */
-static sk_status read_matrix(loader *ld, const yaml_node_t *node, const char *path, sk_mat2 *m)
-{
-    yaml_node_t *rows[2];
-    char row_path[SK_YR_PATH_MAX];
-    double values[2][2];
-    sk_status status = sk_yr_pair(&ld->r, node, path, "[[a, b], [c, d]]", rows);
-    for (int i = 0; i < 2 && status == SK_OK; i++) {
-        snprintf(row_path, sizeof row_path, "%s[%d]", path, i);
-        status = sk_yr_number_pair(&ld->r, rows[i], row_path, "[a, b]", &sk_coord_range, values[i]);
-    }
-    if (status == SK_OK)
-        *m = (sk_mat2){values[0][0], values[0][1], values[1][0], values[1][1]};
-    return status;
-}
-
-sk_status sk_unused_parameter(loader *ld, const yaml_node_t *node, const char *path,
-                              const char *what)
-{
-    return sk_yr_fail(&ld->r, node, path, "the %s kernel does not use a %s",
-                      sk_kernel_name(ld->scene->kernel.kind), what);
-}
-
-enum {
-    ATTENTION_KERNEL,
-    ATTENTION_BANDWIDTH,
-    ATTENTION_TEMPERATURE,
-    ATTENTION_K,
-    ATTENTION_BASE,
-    ATTENTION_W_Q,
-    ATTENTION_W_K,
-    ATTENTION_COUNT
-};
-static const char *const attention_keys[ATTENTION_COUNT] = {
-    "kernel", "bandwidth", "temperature", "k", "base", "w_q", "w_k"};
-
-/* Parameters the kernel does not read are errors, not silently ignored:
- * a bandwidth on a dot kernel means the author expected something else. */
-static sk_status read_parameters(loader *ld, yaml_node_t *const *v)
-{
-    sk_kernel *k = &ld->scene->kernel;
-    sk_status status = SK_OK;
-    if (v[ATTENTION_BANDWIDTH])
-        status = (sk_kernel_parameters(k) & SK_USES_BANDWIDTH)
-                     ? sk_yr_number_in(&ld->r, v[ATTENTION_BANDWIDTH], "attention.bandwidth",
-                                       &sk_parameter_range, &k->bandwidth)
-                     : sk_unused_parameter(ld, v[ATTENTION_BANDWIDTH], "attention.bandwidth",
-                                           "bandwidth");
-    if (status == SK_OK && v[ATTENTION_TEMPERATURE])
-        status = (sk_kernel_parameters(k) & SK_USES_TEMPERATURE)
-                     ? sk_yr_number_in(&ld->r, v[ATTENTION_TEMPERATURE], "attention.temperature",
-                                       &sk_parameter_range, &k->temperature)
-                     : sk_unused_parameter(ld, v[ATTENTION_TEMPERATURE], "attention.temperature",
-                                           "temperature");
-    if (status == SK_OK && v[ATTENTION_K])
-        status = (sk_kernel_parameters(k) & SK_USES_K)
-                     ? sk_yr_int(&ld->r, v[ATTENTION_K], "attention.k", 1, K_MAX, &k->k)
-                     : sk_unused_parameter(ld, v[ATTENTION_K], "attention.k", "k");
-    if (status == SK_OK && v[ATTENTION_W_Q])
-        status = read_matrix(ld, v[ATTENTION_W_Q], "attention.w_q", &k->w_q);
-    if (status == SK_OK && v[ATTENTION_W_K])
-        status = read_matrix(ld, v[ATTENTION_W_K], "attention.w_k", &k->w_k);
-    k->projected = v[ATTENTION_W_Q] || v[ATTENTION_W_K];
-    return status;
-}
-
-static sk_status read_attention(loader *ld, const yaml_node_t *node)
-{
-    yaml_node_t *v[ATTENTION_COUNT];
-    sk_kernel *k = &ld->scene->kernel;
-    sk_status status = sk_yr_mapping(&ld->r, node, "attention", attention_keys, ATTENTION_COUNT, v);
-    if (status)
-        return status;
-    if (v[ATTENTION_KERNEL] &&
-        (status = read_kernel_name(ld, v[ATTENTION_KERNEL], "attention.kernel", false, &k->kind)))
-        return status;
-    *k = sk_kernel_default(k->kind);
-    /* The base first: it decides which other parameters topk reads. */
-    if (v[ATTENTION_BASE])
-        status = sk_kernel_uses(k->kind) & SK_USES_BASE
-                     ? read_kernel_name(ld, v[ATTENTION_BASE], "attention.base", true, &k->base)
-                     : sk_unused_parameter(ld, v[ATTENTION_BASE], "attention.base", "base");
-    return status ? status : read_parameters(ld, v);
-}
-
-/* A key's value is a colour or a number; the first key decides which, and
- * every other key must agree (one scene blends one kind of value). */
-static sk_status read_value(loader *ld, const yaml_node_t *node, const char *path, size_t index,
-                            sk_key *key)
-{
-    sk_scene *s = ld->scene;
-    bool numeric = sk_yr_is_number(node);
-    if (index == 0)
-        s->value_kind = numeric ? SK_VALUE_SCALAR : SK_VALUE_COLOUR;
-    if (s->value_kind == SK_VALUE_COLOUR) {
-        if (numeric)
-            return sk_yr_fail(&ld->r, node, path,
-                              "expected a colour like keys[0].value, found a number");
-        return sk_yr_colour(&ld->r, node, path, &key->value);
-    }
-    static const sk_yr_range any = {-1e12, 1e12, false, "from -1e12 to 1e12, like keys[0].value"};
-    return sk_yr_number_in(&ld->r, node, path, &any, &key->scalar);
-}
-
-enum { KEY_AT, KEY_VALUE, KEY_LABEL, KEY_COUNT };
-static const char *const key_keys[KEY_COUNT] = {"at", "value", "label"};
-
-/* keys[index]; key is zeroed, and its label is owned by the scene once set. */
-static sk_status read_key(loader *ld, const yaml_node_t *node, size_t index, sk_key *key)
-{
-    yaml_node_t *v[KEY_COUNT];
-    char path[SK_YR_PATH_MAX], item_path[SK_YR_PATH_MAX];
-    const char *label;
-    snprintf(path, sizeof path, "keys[%zu]", index);
-    sk_status status = sk_yr_mapping(&ld->r, node, path, key_keys, KEY_COUNT, v);
-    if (status || (status = sk_yr_require_key(&ld->r, node, path, "at", v[KEY_AT])) ||
-        (status = sk_yr_require_key(&ld->r, node, path, "value", v[KEY_VALUE])))
-        return status;
-    snprintf(item_path, sizeof item_path, "keys[%zu].at", index);
-    if ((status = sk_yr_vec2(&ld->r, v[KEY_AT], item_path, &sk_coord_range, &key->at)))
-        return status;
-    snprintf(item_path, sizeof item_path, "keys[%zu].value", index);
-    if ((status = read_value(ld, v[KEY_VALUE], item_path, index, key)))
-        return status;
-    if (v[KEY_LABEL]) {
-        snprintf(item_path, sizeof item_path, "keys[%zu].label", index);
-        if ((status = sk_yr_string(&ld->r, v[KEY_LABEL], item_path, &label)))
-            return status;
-        key->label = strdup(label);
-    } else { /* "k1", "k2", …: people count keys from 1 */
-        char name[32];
-        snprintf(name, sizeof name, "k%zu", index + 1);
-        key->label = strdup(name);
-    }
-    return key->label ? SK_OK : sk_error_nomem(ld->r.err);
-}
-
-static sk_status read_keys(loader *ld, const yaml_node_t *node)
-{
-    sk_scene *s = ld->scene;
-    sk_status status = sk_yr_require_type(&ld->r, node, "keys", YAML_SEQUENCE_NODE, "a list");
-    if (status)
-        return status;
-    size_t count = sk_yr_item_count(node);
-    if (count == 0)
-        return sk_yr_fail(&ld->r, node, "keys", "expected at least 1 key, found an empty list");
-    if (count > KEYS_MAX)
-        return sk_yr_fail(&ld->r, node, "keys", "expected at most %d keys, found %zu", KEYS_MAX,
-                          count);
-    if (!(s->keys = calloc(count, sizeof *s->keys)))
-        return sk_error_nomem(ld->r.err);
-    s->key_count = (int)count; /* now, so that sk_scene_free sees every label */
-    for (size_t i = 0; i < count; i++) {
-        const yaml_node_t *item = sk_yr_item(&ld->r, node, i);
-        if (!item)
-            return sk_yr_fail(&ld->r, node, "keys", "malformed list");
-        if ((status = read_key(ld, item, i, &s->keys[i])))
-            return status;
-    }
+    if (v[VIEW_X] && read_extent(ld, v[VIEW_X], "view.x", &s->view_min.x, &s->view_max.x) == SK_OK)
+        ld->has_view_x = true;
+    if (v[VIEW_Y] && read_extent(ld, v[VIEW_Y], "view.y", &s->view_min.y, &s->view_max.y) == SK_OK)
+        ld->has_view_y = true;
     return SK_OK;
 }
 
 /* ---------------------------------------------------------------------------
- * The whole scene
+ * Documents and includes
  */
 
-/* Sections are read in this order whatever their order in the file: animate
- * checks its targets against the kernel, and query against animate. */
+static sk_status read_document_text(loader *ld, const char *text, size_t len, const char *name);
+
+/* The directory part of path ("" for a bare file name), in a new string. */
+static char *directory_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 0;
+    char *dir = malloc(n + 2);
+    if (dir) {
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+        if (slash && n == 0) /* "/scene.yaml" */
+            strcpy(dir, "/");
+    }
+    return dir;
+}
+
+/* Reads one included file into the scene, as if its text stood here. */
+static sk_status include_file(loader *ld, const yaml_node_t *node, const char *path,
+                              const char *name)
+{
+    char *file = NULL, *real = NULL, *text = NULL, *dir = NULL;
+    size_t len = 0;
+    sk_error file_err;
+    sk_status status = sk_resolve_path(ld, node, path, name, &file);
+    if (status)
+        return status;
+    if (!(real = realpath(file, NULL))) {
+        char reason[256];
+        describe_errno(errno, reason, sizeof reason);
+        status = sk_yr_fail(&ld->r, node, path, "cannot read '%s': %s", file, reason);
+        goto done;
+    }
+    for (int i = 0; i < ld->include_depth; i++) {
+        if (strcmp(ld->include_stack[i], real) == 0) {
+            status = sk_yr_fail(&ld->r, node, path, "'%s' includes itself (through %d file%s)",
+                                file, ld->include_depth - i, ld->include_depth - i == 1 ? "" : "s");
+            goto done;
+        }
+    }
+    if (ld->include_depth == INCLUDE_DEPTH_MAX) {
+        status =
+            sk_yr_fail(&ld->r, node, path, "includes nest deeper than %d files", INCLUDE_DEPTH_MAX);
+        goto done;
+    }
+    if ((status = sk_read_file(file, &text, &len, &file_err)) != SK_OK) {
+        status = status == SK_ENOMEM ? sk_error_nomem(ld->log.err)
+                                     : sk_yr_fail(&ld->r, node, path, "%s", file_err.message);
+        goto done;
+    }
+    if (!(dir = directory_of(file))) {
+        status = sk_error_nomem(ld->log.err);
+        goto done;
+    }
+    sk_yr saved_r = ld->r;
+    const char *saved_dir = ld->dir;
+    ld->include_stack[ld->include_depth++] = real;
+    ld->dir = dir;
+    status = read_document_text(ld, text, len, file);
+    ld->include_depth--;
+    ld->dir = saved_dir;
+    ld->r = saved_r;
+done:
+    free(dir);
+    free(text);
+    free(real);
+    free(file);
+    return status;
+}
+
+/* include: a file name, or a list of them read in order. */
+static sk_status read_include(loader *ld, const yaml_node_t *node)
+{
+    const char *name;
+    if (node->type != YAML_SEQUENCE_NODE) {
+        sk_status status = sk_yr_string(&ld->r, node, "include", &name);
+        return status ? status : include_file(ld, node, "include", name);
+    }
+    sk_status status = SK_OK;
+    char path[SK_YR_PATH_MAX];
+    for (size_t i = 0; i < sk_yr_item_count(node); i++) {
+        const yaml_node_t *item = sk_yr_item(&ld->r, node, i);
+        sk_yr_subpath(path, sizeof path, "include[%zu]", i);
+        if (sk_yr_string(&ld->r, item, path, &name) != SK_OK)
+            status = SK_EINPUT;
+        else
+            SK_TRY(status, include_file(ld, item, path, name));
+    }
+    return status;
+}
+
+/* Sections are read in this order whatever their order in the file: includes
+ * first (so the file's own values win), keys before query (the default view
+ * needs both, but nothing else depends on the order). */
 enum {
+    TOP_INCLUDE,
     TOP_VIDEO,
     TOP_TEXT,
+    TOP_SECTIONS,
+    TOP_AUDIO,
     TOP_VIEW,
     TOP_ATTENTION,
     TOP_KEYS,
@@ -377,34 +580,158 @@ enum {
     TOP_QUERY,
     TOP_COUNT
 };
-static const char *const top_keys[TOP_COUNT] = {"video",  "text",   "view",    "attention", "keys",
-                                                "camera", "layers", "animate", "query"};
+static const char *const top_keys[TOP_COUNT] = {"include", "video",  "text",      "sections",
+                                                "audio",   "view",   "attention", "keys",
+                                                "camera",  "layers", "animate",   "query"};
 static const section_reader top_readers[TOP_COUNT] = {
-    read_video,     read_text,      read_view,       read_attention, read_keys,
-    sk_read_camera, sk_read_layers, sk_read_animate, sk_read_query,
+    read_include,      read_video,   read_text,      read_sections,  read_audio,      read_view,
+    sk_read_attention, sk_read_keys, sk_read_camera, sk_read_layers, sk_read_animate, sk_read_query,
 };
 
-static sk_status read_scene(loader *ld, const yaml_node_t *root)
+static sk_status read_root(loader *ld, const yaml_node_t *root)
 {
+    bool top = ld->include_depth == 0;
+    if (!root) { /* an empty file: fine to include, but not a scene on its own */
+        if (!top)
+            return SK_OK;
+        sk_error e;
+        sk_error_at(&e, SK_EINPUT, ld->r.file, 1, 1,
+                    "scene: expected a mapping, found an empty document");
+        return sk_yr_log_line(&ld->log, e.message);
+    }
     yaml_node_t *v[TOP_COUNT];
     sk_status status = sk_yr_mapping(&ld->r, root, "scene", top_keys, TOP_COUNT, v);
-    if (status || (status = sk_yr_require_key(&ld->r, root, "scene", "keys", v[TOP_KEYS])))
+    if (status)
         return status;
+    if (top) {
+        ld->root_ok = true;
+        ld->root_loc = (sk_loc){sk_yr_line(root), sk_yr_col(root)};
+    }
     for (int i = 0; i < TOP_COUNT; i++)
-        if (v[i] && (status = top_readers[i](ld, v[i])))
-            return status;
-    /* The query needs a route: a path, or an animated query.position. */
-    if (!v[TOP_QUERY] && ld->scene->query_path.kind != SK_PATH_KEYFRAMES)
-        return sk_yr_require_key(&ld->r, root, "scene", "query", NULL);
-    return SK_OK;
+        if (v[i])
+            SK_TRY(status, top_readers[i](ld, v[i]));
+    return status;
 }
 
-static void pad_axis(double lo, double hi, double *min, double *max)
+void sk_schema_emit(const sk_schema_table *tables, size_t count, sk_schema_visit visit,
+                    void *context)
 {
-    double pad = hi > lo ? VIEW_PAD * (hi - lo) : VIEW_PAD_FLAT;
-    *min = lo - pad;
-    *max = hi + pad;
+    char path[SK_YR_PATH_MAX];
+    for (size_t t = 0; t < count; t++) {
+        for (int i = 0; i < tables[t].count; i++) {
+            snprintf(path, sizeof path, "%s%s%s", tables[t].prefix, *tables[t].prefix ? "." : "",
+                     tables[t].names[i]);
+            visit(path, context);
+        }
+    }
 }
+
+void sk_scene_schema(sk_schema_visit visit, void *context)
+{
+    static const sk_schema_table tables[] = {
+        {"", top_keys, TOP_COUNT},
+        {"video", video_keys, VIDEO_COUNT},
+        {"text", text_keys, TEXT_COUNT},
+        {"text.captions[]", caption_keys, CAPTION_COUNT},
+        {"sections[]", section_keys, SECTION_COUNT},
+        {"audio", audio_keys, AUDIO_COUNT},
+        {"view", view_keys, VIEW_COUNT},
+    };
+    sk_schema_emit(tables, sizeof tables / sizeof tables[0], visit, context);
+    sk_schema_keys(visit, context);
+    sk_schema_motion(visit, context);
+}
+
+/* Line and column (1-based, in characters) of byte offset in text; libyaml
+ * gives only an offset for undecodable input. */
+static void offset_position(const char *text, size_t len, size_t offset, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < offset && i < len && *line < INT_MAX && *col < INT_MAX; i++) {
+        if (text[i] == '\n') {
+            ++*line;
+            *col = 1;
+        } else if (((unsigned char)text[i] & 0xC0) != 0x80) { /* not a continuation */
+            ++*col;
+        }
+    }
+}
+
+static sk_status parser_error(loader *ld, const yaml_parser_t *parser, const char *name,
+                              const char *text, size_t len)
+{
+    const char *problem = parser->problem ? parser->problem : "unknown problem";
+    int line, col;
+    sk_error e;
+    switch (parser->error) {
+    case YAML_MEMORY_ERROR: return sk_error_nomem(ld->log.err);
+    case YAML_READER_ERROR:
+        offset_position(text, len, parser->problem_offset, &line, &col);
+        if (parser->problem_value >= 0)
+            sk_error_at(&e, SK_EINPUT, name, line, col, "invalid text: %s (0x%02x)", problem,
+                        (unsigned)parser->problem_value);
+        else
+            sk_error_at(&e, SK_EINPUT, name, line, col, "invalid text: %s", problem);
+        break;
+    default: /* scanner, parser and composer errors carry a mark */
+        line = (int)(parser->problem_mark.line < INT_MAX ? parser->problem_mark.line + 1 : INT_MAX);
+        col = (int)(parser->problem_mark.column < INT_MAX ? parser->problem_mark.column + 1
+                                                          : INT_MAX);
+        sk_error_at(&e, SK_EINPUT, name, line, col, "YAML syntax error: %s%s%s", problem,
+                    parser->context ? " " : "", parser->context ? parser->context : "");
+    }
+    return sk_yr_log_line(&ld->log, e.message);
+}
+
+/* A scene is one document; a second one (after "---") would be ignored
+ * silently, so it is an error, as is any syntax error after the first. */
+static sk_status check_single_document(loader *ld, yaml_parser_t *parser, const char *name,
+                                       const char *text, size_t len)
+{
+    yaml_document_t extra;
+    if (!yaml_parser_load(parser, &extra))
+        return parser_error(ld, parser, name, text, len);
+    yaml_node_t *root = yaml_document_get_root_node(&extra);
+    sk_status status = SK_OK;
+    if (root) {
+        sk_error e;
+        sk_error_at(&e, SK_EINPUT, name, sk_yr_line(root), sk_yr_col(root),
+                    "scene: expected a single document, found a second one");
+        status = sk_yr_log_line(&ld->log, e.message);
+    }
+    yaml_document_delete(&extra);
+    return status;
+}
+
+/* Parses text (named name in messages) and reads it into ld->scene. */
+static sk_status read_document_text(loader *ld, const char *text, size_t len, const char *name)
+{
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    sk_status status;
+    if (!yaml_parser_initialize(&parser))
+        return sk_error_nomem(ld->log.err);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    if (!yaml_parser_load(&parser, &doc)) { /* libyaml has freed doc */
+        status = parser_error(ld, &parser, name, text, len);
+        yaml_parser_delete(&parser);
+        return status;
+    }
+    status = check_single_document(ld, &parser, name, text, len);
+    if (status != SK_ENOMEM) {
+        sk_yr_init(&ld->r, &doc, name, &ld->log);
+        SK_TRY(status, read_root(ld, yaml_document_get_root_node(&doc)));
+        sk_yr_done(&ld->r);
+    }
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&parser);
+    return status;
+}
+
+/* ---------------------------------------------------------------------------
+ * The whole scene: checks, defaults
+ */
 
 static void include_point(sk_vec2 p, sk_vec2 *lo, sk_vec2 *hi)
 {
@@ -427,8 +754,15 @@ static void include_route(const sk_path *path, sk_vec2 *lo, sk_vec2 *hi)
     }
 }
 
-/* Fills the view axes the file left out from the keys' and route's box, and
- * centres the camera on the view unless the file placed it. */
+static void pad_axis(double lo, double hi, double *min, double *max)
+{
+    double pad = hi > lo ? VIEW_PAD * (hi - lo) : VIEW_PAD_FLAT;
+    *min = lo - pad;
+    *max = hi + pad;
+}
+
+/* Fills the view axes the files left out from the keys' and route's box, and
+ * centres the camera on the view unless a file placed it. */
 static void default_view(loader *ld)
 {
     sk_scene *s = ld->scene;
@@ -445,183 +779,90 @@ static void default_view(loader *ld)
             (sk_vec2){(s->view_min.x + s->view_max.x) / 2, (s->view_min.y + s->view_max.y) / 2};
 }
 
+/* What no single value can say wrong: required parts, parameters the kernel
+ * does not read, times past the end. Reported at the file that gave them. */
+static void check_whole(loader *ld, const char *name)
+{
+    const sk_scene *s = ld->scene;
+    sk_error e;
+    if (!ld->root_ok) /* nothing was read: the file's own error says it all */
+        return;
+    if (!ld->has_keys) {
+        sk_error_at(&e, SK_EINPUT, name, ld->root_loc.line, ld->root_loc.col,
+                    "scene: missing required key 'keys'");
+        sk_yr_log_line(&ld->log, e.message);
+    }
+    if (!ld->has_route) {
+        sk_error_at(&e, SK_EINPUT, name, ld->root_loc.line, ld->root_loc.col,
+                    "scene: missing required key 'query' (or an animated query.position)");
+        sk_yr_log_line(&ld->log, e.message);
+    }
+    unsigned reads = sk_kernel_parameters(&s->kernel);
+    for (int i = 0; ld->kernel_known && i < ld->pending_count; i++) {
+        const pending_parameter *p = &ld->pending[i];
+        if (reads & p->uses)
+            continue;
+        char line[SK_ERROR_MAX / 4];
+        snprintf(line, sizeof line, "%s: the %s kernel does not use %s", p->where,
+                 sk_kernel_name(s->kernel.kind), p->what);
+        sk_yr_log_line(&ld->log, line);
+    }
+}
+
 static void set_defaults(sk_scene *s)
 {
     s->width = DEFAULT_WIDTH;
     s->height = DEFAULT_HEIGHT;
     s->fps = DEFAULT_FPS;
     s->duration = DEFAULT_DURATION;
-    sk_yr_parse_colour(DEFAULT_BACKGROUND, &s->background);
+    s->theme = SK_THEME_DARK;
+    sk_yr_parse_colour(themes[SK_THEME_DARK].background, &s->background, &s->background_alpha);
     s->kernel = sk_kernel_default(SK_KERNEL_GAUSSIAN);
     s->query_path.kind = SK_PATH_SPLINE;
     s->query_path.closed = true;
     s->query_ease = (sk_ease){.kind = SK_EASE_LINEAR};
     s->camera_zoom = 1.0;
-    for (int i = 0; i < SK_LAYER_COUNT; i++)
+    s->layer_count = SK_LAYER_COUNT;
+    for (int i = 0; i < SK_LAYER_COUNT; i++) {
+        s->layer_order[i] = (sk_layer_kind)i;
         s->layer_opacity[i] = 1.0;
+    }
 }
 
-/* Builds ld->scene from the document's root (NULL for an empty file). */
-static sk_status build_scene(loader *ld, const yaml_node_t *root, const char *name)
+static sk_status load(const char *text, size_t len, const char *name, sk_scene **out, sk_error *err)
 {
+    loader ld = {.log = {err, 0}, .kernel_known = true};
+    char *dir = directory_of(name);
     sk_scene *s = calloc(1, sizeof *s);
-    if (!s)
-        return sk_error_nomem(ld->r.err);
-    ld->scene = s;
-    set_defaults(s);
-    if (!(s->source = strdup(name)))
-        return sk_error_nomem(ld->r.err);
-    if (!root)
-        return sk_error_at(ld->r.err, SK_EINPUT, name, 1, 1,
-                           "scene: expected a mapping, found an empty document");
-    sk_status status = read_scene(ld, root);
-    if (status)
-        return status;
-    if (!s->title && !(s->title = strdup(DEFAULT_TITLE)))
-        return sk_error_nomem(ld->r.err);
-    default_view(ld);
-    return SK_OK;
-}
-
-/* ---------------------------------------------------------------------------
- * libyaml's own errors
- */
-
-/* Line and column (1-based, in characters) of byte offset in text; libyaml
- * gives only an offset for undecodable input. */
-static void offset_position(const char *text, size_t len, size_t offset, int *line, int *col)
-{
-    *line = 1;
-    *col = 1;
-    for (size_t i = 0; i < offset && i < len && *line < INT_MAX && *col < INT_MAX; i++) {
-        if (text[i] == '\n') {
-            ++*line;
-            *col = 1;
-        } else if (((unsigned char)text[i] & 0xC0) != 0x80) { /* not a continuation */
-            ++*col;
-        }
-    }
-}
-
-static sk_status parser_error(const yaml_parser_t *parser, const char *name, const char *text,
-                              size_t len, sk_error *err)
-{
-    const char *problem = parser->problem ? parser->problem : "unknown problem";
-    int line, col;
-    switch (parser->error) {
-    case YAML_MEMORY_ERROR: return sk_error_nomem(err);
-    case YAML_READER_ERROR:
-        offset_position(text, len, parser->problem_offset, &line, &col);
-        if (parser->problem_value >= 0)
-            return sk_error_at(err, SK_EINPUT, name, line, col, "invalid text: %s (0x%02x)",
-                               problem, (unsigned)parser->problem_value);
-        return sk_error_at(err, SK_EINPUT, name, line, col, "invalid text: %s", problem);
-    default: /* scanner, parser and composer errors carry a mark */
-        line = (int)(parser->problem_mark.line < INT_MAX ? parser->problem_mark.line + 1 : INT_MAX);
-        col = (int)(parser->problem_mark.column < INT_MAX ? parser->problem_mark.column + 1
-                                                          : INT_MAX);
-        return sk_error_at(err, SK_EINPUT, name, line, col, "YAML syntax error: %s%s%s", problem,
-                           parser->context ? " " : "", parser->context ? parser->context : "");
-    }
-}
-
-/* A scene is one document; a second one (after "---") would be ignored
- * silently, so it is an error, as is any syntax error after the first. */
-static sk_status check_single_document(yaml_parser_t *parser, const char *name, const char *text,
-                                       size_t len, sk_error *err)
-{
-    yaml_document_t extra;
-    if (!yaml_parser_load(parser, &extra))
-        return parser_error(parser, name, text, len, err);
-    yaml_node_t *root = yaml_document_get_root_node(&extra);
     sk_status status = SK_OK;
-    if (root)
-        status = sk_error_at(err, SK_EINPUT, name, sk_yr_line(root), sk_yr_col(root),
-                             "scene: expected a single document, found a second one");
-    yaml_document_delete(&extra);
+    if (!s || !dir || !(s->source = strdup(name)) || !(s->title = strdup(DEFAULT_TITLE))) {
+        status = sk_error_nomem(err);
+        goto done;
+    }
+    set_defaults(s);
+    ld.scene = s;
+    ld.dir = dir;
+    status = read_document_text(&ld, text, len, name);
+    if (status != SK_ENOMEM) {
+        check_whole(&ld, name);
+        status = ld.log.count > 0 ? SK_EINPUT : SK_OK;
+    }
+    if (status == SK_OK)
+        default_view(&ld);
+    if (ld.log.count > SK_YR_ERRORS_MAX && err) {
+        size_t used = strlen(err->message);
+        snprintf(err->message + used, sizeof err->message - used, "\n%s: %d more errors not shown",
+                 name, ld.log.count - SK_YR_ERRORS_MAX);
+    }
+done:
+    free(ld.pending);
+    free(dir);
+    if (status != SK_OK) {
+        sk_scene_free(s);
+        s = NULL;
+    }
+    *out = s;
     return status;
-}
-
-static sk_status load_text(const char *text, size_t len, const char *name, sk_scene **out,
-                           sk_error *err)
-{
-    yaml_parser_t parser;
-    yaml_document_t doc;
-    loader ld = {0};
-    sk_status status;
-    if (!yaml_parser_initialize(&parser))
-        return sk_error_nomem(err);
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&parser, &doc)) { /* libyaml has freed doc */
-        status = parser_error(&parser, name, text, len, err);
-        goto fail_parser;
-    }
-    if ((status = check_single_document(&parser, name, text, len, err)))
-        goto fail_doc;
-    sk_yr_init(&ld.r, &doc, name, err);
-    status = build_scene(&ld, yaml_document_get_root_node(&doc), name);
-    sk_yr_done(&ld.r);
-fail_doc:
-    yaml_document_delete(&doc);
-fail_parser:
-    yaml_parser_delete(&parser);
-    if (status)
-        sk_scene_free(ld.scene);
-    else
-        *out = ld.scene;
-    return status;
-}
-
-/* ---------------------------------------------------------------------------
- * Files
- */
-
-static sk_status file_error(const char *path, const char *what, int errnum, sk_error *err)
-{
-    char reason[256];
-    /* strerror_r, not strerror: scenes may be loaded from several threads. */
-    if (strerror_r(errnum, reason, sizeof reason) != 0)
-        snprintf(reason, sizeof reason, "error %d", errnum);
-    return sk_error_at(err, SK_EINPUT, path, 0, 0, "%s: %s", what, reason);
-}
-
-/* Reads all of f into a new buffer (*text, owned by the caller). */
-static sk_status read_all(FILE *f, const char *path, char **text, size_t *len, sk_error *err)
-{
-    size_t used = 0, cap = 0;
-    char *buf = NULL;
-    for (;;) {
-        if (used > FILE_BYTES_MAX) {
-            free(buf);
-            return sk_error_at(err, SK_EINPUT, path, 0, 0, "cannot read: larger than %u MiB",
-                               FILE_BYTES_MAX >> 20);
-        }
-        if (used == cap) { /* one byte past the limit tells "too large" from "at it" */
-            size_t grown = cap ? cap * 2 : 4096;
-            if (grown > FILE_BYTES_MAX + 1)
-                grown = FILE_BYTES_MAX + 1;
-            char *bigger = realloc(buf, grown + 1); /* + 1 for a closing NUL */
-            if (!bigger) {
-                free(buf);
-                return sk_error_nomem(err);
-            }
-            buf = bigger;
-            cap = grown;
-        }
-        size_t got = fread(buf + used, 1, cap - used, f);
-        used += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        int errnum = errno;
-        free(buf);
-        return file_error(path, "cannot read", errnum, err);
-    }
-    buf[used] = '\0';
-    *text = buf;
-    *len = used;
-    return SK_OK;
 }
 
 /* ---------------------------------------------------------------------------
@@ -635,16 +876,12 @@ sk_status sk_scene_load(const char *path, sk_scene **out, sk_error *err)
     if (!out || !path)
         return sk_error_set(err, SK_EINPUT, "sk_scene_load: no path or no output");
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return file_error(path, "cannot open", errno, err);
-    sk_status status = read_all(f, path, &text, &len, err);
-    fclose(f);
-    if (status)
-        return status;
     /* Read whole rather than streamed, so that an undecodable byte's offset
      * can be turned into a line and column. */
-    status = load_text(text, len, path, out, err);
+    sk_status status = sk_read_file(path, &text, &len, err);
+    if (status)
+        return status;
+    status = load(text, len, path, out, err);
     free(text);
     return status;
 }
@@ -654,17 +891,18 @@ sk_status sk_scene_load_string(const char *text, const char *name, sk_scene **ou
     if (!out || !text)
         return sk_error_set(err, SK_EINPUT, "sk_scene_load_string: no text or no output");
     *out = NULL;
-    return load_text(text, strlen(text), name ? name : "<string>", out, err);
+    return load(text, strlen(text), name ? name : "<string>", out, err);
 }
 
 void sk_scene_free(sk_scene *scene)
 {
     if (!scene)
         return;
-    for (int i = 0; i < scene->key_count; i++)
-        free(scene->keys[i].label);
-    free(scene->keys);
+    sk_free_keys(scene);
     sk_free_motion(scene);
+    free_captions(scene);
+    free_sections(scene);
+    free(scene->audio_path);
     free(scene->title);
     free(scene->source);
     free(scene);

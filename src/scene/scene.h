@@ -47,8 +47,17 @@ typedef enum sk_layer_kind {
     SK_LAYER_COUNT
 } sk_layer_kind;
 
+typedef enum sk_theme {
+    SK_THEME_DARK,  /* light text on a dark background */
+    SK_THEME_LIGHT, /* dark text on a light background */
+    SK_THEME_COUNT
+} sk_theme;
+
 /* The layer's scene-file name ("links"), or NULL. */
 const char *sk_layer_name(sk_layer_kind kind);
+
+/* The theme's scene-file name ("dark"), or NULL. */
+const char *sk_theme_name(sk_theme theme);
 
 /* What an `animate:` entry changes. */
 typedef enum sk_target_kind {
@@ -91,7 +100,8 @@ typedef enum sk_path_kind {
     SK_PATH_SPLINE,    /* centripetal Catmull–Rom through points (open or closed) */
     SK_PATH_POLYLINE,  /* straight segments between points (open or closed) */
     SK_PATH_BEZIER,    /* cubic Bézier chain: anchor, control, control, anchor, ...
-                        * (3m + 1 points); closed: the last anchor joins the first */
+                        * (3m + 1 points); closed: when the last anchor is not the
+                        * first, a straight segment joins them */
     SK_PATH_ELLIPSE,   /* centre, radii, rotation; an arc from start to end angle */
     SK_PATH_KEYFRAMES, /* the position is keyframed in time: `track` (dims 2) */
     SK_PATH_KIND_COUNT
@@ -109,6 +119,18 @@ typedef struct sk_path {
     sk_track track;                /* keyframes: the position over time (dims 2) */
 } sk_path;
 
+/* Text shown from start to end (seconds). */
+typedef struct sk_caption {
+    double start, end;
+    char *text;
+} sk_caption;
+
+/* A named stretch of the video (a chapter), start to end in seconds. */
+typedef struct sk_section {
+    char *name;
+    double start, end;
+} sk_section;
+
 typedef struct sk_scene {
     char *source; /* the file's path as given, for messages */
 
@@ -117,8 +139,17 @@ typedef struct sk_scene {
     int fps;           /* frames per second, 1..240 */
     double duration;   /* seconds, > 0 */
     sk_rgb background;
+    double background_alpha; /* 0..1; below 1 only matters for outputs with alpha */
+    sk_theme theme;
 
-    char *title; /* never NULL; may be "" */
+    char *title;          /* never NULL; may be "" */
+    sk_caption *captions; /* in the order given */
+    int caption_count;
+    sk_section *sections; /* in ascending start time, not overlapping */
+    int section_count;
+
+    char *audio_path;    /* an audio file to mux (relative to the working directory), or NULL */
+    double audio_offset; /* seconds into the video where the audio starts (may be < 0) */
 
     sk_vec2 view_min, view_max; /* the plot's extents, scene units */
 
@@ -131,25 +162,38 @@ typedef struct sk_scene {
     sk_key *keys;
     int key_count; /* >= 1 */
 
-    sk_path query_path; /* the query travels it once, at constant speed */
+    sk_path query_path; /* the query travels it at constant speed */
     sk_ease query_ease; /* applied to the progress along the path (default linear) */
+    double query_speed; /* scene units per second; 0: once along the path over the duration */
 
+    sk_layer_kind layer_order[SK_LAYER_COUNT]; /* the layers drawn, bottom first */
+    int layer_count;
     double layer_opacity[SK_LAYER_COUNT]; /* 0..1, default 1 */
 
     sk_animation *animations; /* at most one per target (and layer) */
     int animation_count;
 } sk_scene;
 
-/* Loads and validates the scene at path. On success *out owns a new scene
- * (release with sk_scene_free) and SK_OK is returned; on failure *out is NULL
- * and err holds "path:line:col: what was found; what was expected". */
+/* Loads and validates the scene at path, with the files it includes. On
+ * success *out owns a new scene (release with sk_scene_free) and SK_OK is
+ * returned; on failure *out is NULL and err holds one line per error found
+ * (up to 20), each "file:line:col: key.path: expected ..., found ...". */
 sk_status sk_scene_load(const char *path, sk_scene **out, sk_error *err);
 
-/* Same, from a string in memory; name is used in messages in place of a path. */
+/* Same, from a string in memory; name is used in messages in place of a path,
+ * and files the scene names (include, from_csv, audio) are relative to name's
+ * directory. */
 sk_status sk_scene_load_string(const char *text, const char *name, sk_scene **out, sk_error *err);
 
 /* Releases a scene; NULL is a no-op. */
 void sk_scene_free(sk_scene *scene);
+
+/* Calls visit once for every key path the loader accepts, as the scene
+ * format's documentation writes them: "video.size", "keys[].generate.seed"
+ * ("[]" for an item of a list), "animate.<target>[].t" (any animate target).
+ * For tests that keep docs/scene-format.md and the loader in step. */
+typedef void (*sk_schema_visit)(const char *path, void *context);
+void sk_scene_schema(sk_schema_visit visit, void *context);
 
 /* Frames in the scene: round(duration * fps), at least 1. */
 int64_t sk_scene_frame_count(const sk_scene *scene);

@@ -14,11 +14,11 @@
  * Set-up, positions and messages
  */
 
-void sk_yr_init(sk_yr *r, yaml_document_t *doc, const char *file, sk_error *err)
+void sk_yr_init(sk_yr *r, yaml_document_t *doc, const char *file, sk_yr_log *log)
 {
     r->doc = doc;
     r->file = file;
-    r->err = err;
+    r->log = log;
     /* strtod follows LC_NUMERIC, and a caller that ran setlocale(LC_ALL, "")
      * for Pango under a comma-decimal locale would turn 1.5 into 1. */
     r->c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
@@ -54,16 +54,28 @@ int sk_yr_col(const yaml_node_t *node)
     return one_based(node->start_mark.column);
 }
 
+sk_status sk_yr_log_line(sk_yr_log *log, const char *line)
+{
+    if (log->count++ >= SK_YR_ERRORS_MAX || !log->err)
+        return SK_EINPUT;
+    sk_error *err = log->err;
+    size_t used = log->count > 1 ? strlen(err->message) : 0;
+    err->status = SK_EINPUT;
+    snprintf(err->message + used, sizeof err->message - used, "%s%s", used ? "\n" : "", line);
+    return SK_EINPUT;
+}
+
 sk_status sk_yr_fail(const sk_yr *r, const yaml_node_t *node, const char *path, const char *fmt,
                      ...)
 {
-    char what[SK_ERROR_MAX];
+    char what[SK_ERROR_MAX / 4];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    return sk_error_at(r->err, SK_EINPUT, r->file, sk_yr_line(node), sk_yr_col(node), "%s: %s",
-                       path, what);
+    sk_error line;
+    sk_error_at(&line, SK_EINPUT, r->file, sk_yr_line(node), sk_yr_col(node), "%s: %s", path, what);
+    return sk_yr_log_line(r->log, line.message);
 }
 
 /* ---------------------------------------------------------------------------
@@ -364,13 +376,15 @@ sk_status sk_yr_mapping(const sk_yr *r, const yaml_node_t *map, const char *path
         if (!key || !value) /* libyaml never makes such a pair; do not trust it */
             return sk_yr_fail(r, map, path, "malformed mapping");
         int slot = 0;
-        if ((status = key_slot(r, key, path, names, count, &slot)))
-            return status;
+        if (key_slot(r, key, path, names, count, &slot) != SK_OK)
+            continue;
         /* libyaml keeps duplicate keys; YAML forbids them, and silently
          * taking the first or the last would hide a mistake. */
-        if (values[slot])
-            return sk_yr_fail(r, key, path, "duplicate key '%s' (first given at line %d)",
-                              names[slot], sk_yr_line(first_key(r, map, names[slot])));
+        if (values[slot]) {
+            sk_yr_fail(r, key, path, "duplicate key '%s' (first given at line %d)", names[slot],
+                       sk_yr_line(first_key(r, map, names[slot])));
+            continue;
+        }
         values[slot] = value;
     }
     return SK_OK;
@@ -543,11 +557,18 @@ sk_status sk_yr_string(const sk_yr *r, const yaml_node_t *node, const char *path
     return SK_OK;
 }
 
-sk_status sk_yr_colour(const sk_yr *r, const yaml_node_t *node, const char *path, sk_rgb *out)
+sk_status sk_yr_colour(const sk_yr *r, const yaml_node_t *node, const char *path, sk_rgb *out,
+                       double *alpha)
 {
+    double a = 1.0;
     if (is_scalar(node, SCALAR_STRING) && !has_nul(node) &&
-        sk_yr_parse_colour((const char *)node->data.scalar.value, out))
+        sk_yr_parse_colour((const char *)node->data.scalar.value, out, &a)) {
+        if (alpha)
+            *alpha = a;
+        else if (a < 1.0)
+            return fail_expected(r, node, path, "an opaque colour (#rgb, #rrggbb or a CSS name)");
         return SK_OK;
+    }
     char found[SK_YR_FOUND_MAX];
     sk_yr_describe(node, found, sizeof found);
     /* background: #0f172a, unquoted, is a comment: YAML sees no value at all. */
@@ -555,7 +576,8 @@ sk_status sk_yr_colour(const sk_yr *r, const yaml_node_t *node, const char *path
                            ? " (quote a colour that starts with '#': unquoted, '#' "
                              "starts a comment)"
                            : "";
-    return sk_yr_fail(r, node, path, "expected a colour (#rgb, #rrggbb or a CSS name), found %s%s",
+    return sk_yr_fail(r, node, path,
+                      "expected a colour (#rgb, #rrggbb, #rrggbbaa or a CSS name), found %s%s",
                       found, hint);
 }
 
@@ -778,13 +800,14 @@ static int hex_value(char c)
 
 /* "rgb" or "rrggbb" (after the '#'); each digit of the short form doubles,
  * as in CSS: #f80 is #ff8800. */
-static bool parse_hex(const char *s, size_t n, sk_rgb *out)
+static bool parse_hex(const char *s, size_t n, sk_rgb *out, double *alpha)
 {
-    size_t per = n == 3 ? 1 : n == 6 ? 2 : 0;
-    double channel[3];
+    size_t per = n == 3 ? 1 : (n == 6 || n == 8) ? 2 : 0;
+    int channels = n == 8 ? 4 : 3;
+    double channel[4] = {0, 0, 0, 1};
     if (!per)
         return false;
-    for (int c = 0; c < 3; c++) {
+    for (int c = 0; c < channels; c++) {
         int v = 0;
         for (size_t k = 0; k < 2; k++) {
             int d = hex_value(s[(size_t)c * per + (per == 2 ? k : 0)]);
@@ -795,6 +818,8 @@ static bool parse_hex(const char *s, size_t n, sk_rgb *out)
         channel[c] = v / 255.0;
     }
     *out = (sk_rgb){channel[0], channel[1], channel[2]};
+    if (alpha)
+        *alpha = channel[3];
     return true;
 }
 
@@ -803,12 +828,14 @@ static int compare_colour(const void *name, const void *entry)
     return strcmp(name, ((const css_colour *)entry)->name);
 }
 
-bool sk_yr_parse_colour(const char *text, sk_rgb *out)
+bool sk_yr_parse_colour(const char *text, sk_rgb *out, double *alpha)
 {
     size_t n = strlen(text);
     char lower[CSS_NAME_MAX + 1];
     if (n > 0 && text[0] == '#')
-        return parse_hex(text + 1, n - 1, out);
+        return parse_hex(text + 1, n - 1, out, alpha);
+    if (alpha)
+        *alpha = 1.0;
     if (n == 0 || n > CSS_NAME_MAX)
         return false;
     for (size_t i = 0; i <= n; i++)
@@ -820,4 +847,73 @@ bool sk_yr_parse_colour(const char *text, sk_rgb *out)
     *out = (sk_rgb){((c->rgb >> 16) & 0xFF) / 255.0, ((c->rgb >> 8) & 0xFF) / 255.0,
                     (c->rgb & 0xFF) / 255.0};
     return true;
+}
+
+/* ---------------------------------------------------------------------------
+ * Times
+ */
+
+/* A non-negative decimal number and nothing else ("2", "03.5"). */
+static bool parse_decimal(const char *text, size_t n, double *out)
+{
+    char buf[32];
+    if (n == 0 || n >= sizeof buf || !strchr("0123456789.", text[0]))
+        return false;
+    memcpy(buf, text, n);
+    buf[n] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("0123456789.", buf[i]))
+            return false;
+    char *end;
+    *out = strtod(buf, &end);
+    return *end == '\0' && isfinite(*out);
+}
+
+bool sk_yr_parse_time(const char *text, double *seconds)
+{
+    size_t n = strlen(text);
+    double v;
+    if (n > 2 && strcmp(text + n - 2, "ms") == 0 && parse_decimal(text, n - 2, &v)) {
+        *seconds = v / 1000.0;
+        return true;
+    }
+    if (n > 1 && text[n - 1] == 's' && parse_decimal(text, n - 1, &v)) {
+        *seconds = v;
+        return true;
+    }
+    /* [[h:]m:]s, each part after the first below 60 */
+    double total = 0.0;
+    int parts = 0;
+    for (const char *part = text;; parts++) {
+        const char *colon = strchr(part, ':');
+        size_t len = colon ? (size_t)(colon - part) : strlen(part);
+        if (parts > 2 || !parse_decimal(part, len, &v) || (parts > 0 && v >= 60.0) ||
+            (colon && strchr(part, '.') && strchr(part, '.') < colon))
+            return false;
+        total = total * 60.0 + v;
+        if (!colon)
+            break;
+        part = colon + 1;
+    }
+    *seconds = total;
+    return parts > 0;
+}
+
+sk_status sk_yr_time(const sk_yr *r, const yaml_node_t *node, const char *path,
+                     const sk_yr_range *range, double *out)
+{
+    if (is_scalar(node, SCALAR_NUMBER))
+        return sk_yr_number_in(r, node, path, range, out);
+    double v;
+    if (!is_scalar(node, SCALAR_STRING) || has_nul(node) ||
+        !sk_yr_parse_time((const char *)node->data.scalar.value, &v))
+        return fail_expected(r, node, path, "a time (seconds, or \"1.5s\", \"250ms\", \"2:03.5\")");
+    bool low = range->min_exclusive ? v <= range->min : v < range->min;
+    if (low || v > range->max) {
+        char what[SK_YR_PATH_MAX];
+        snprintf(what, sizeof what, "a time %s", range->text);
+        return fail_expected(r, node, path, what);
+    }
+    *out = v;
+    return SK_OK;
 }

@@ -38,17 +38,30 @@
 #define SK_YR_QUOTED_MAX (SK_YR_QUOTE_MAX * 6 + 8)
 #define SK_YR_FOUND_MAX (SK_YR_QUOTED_MAX + 16)
 
+/* Errors of one load, across every file it reads: each is a line of
+ * err->message; after SK_YR_ERRORS_MAX lines the rest are only counted. */
+#define SK_YR_ERRORS_MAX 20
+
+typedef struct sk_yr_log {
+    sk_error *err; /* may be NULL */
+    int count;     /* errors reported so far */
+} sk_yr_log;
+
 typedef struct sk_yr {
     yaml_document_t *doc; /* borrowed */
     const char *file;     /* name used in messages; borrowed */
-    sk_error *err;        /* may be NULL */
+    sk_yr_log *log;       /* shared by every file of a load */
     locale_t c_numeric;   /* "C" numbers for strtod, whatever setlocale() said;
                              (locale_t)0 when it could not be made */
 } sk_yr;
 
 /* Sets r up to read doc; release with sk_yr_done. Never fails: without a
  * C locale object numbers are read in the process's locale. */
-void sk_yr_init(sk_yr *r, yaml_document_t *doc, const char *file, sk_error *err);
+void sk_yr_init(sk_yr *r, yaml_document_t *doc, const char *file, sk_yr_log *log);
+
+/* Adds a finished message line to the log (for errors found outside YAML,
+ * such as in a CSV file); returns SK_EINPUT. */
+sk_status sk_yr_log_line(sk_yr_log *log, const char *line);
 void sk_yr_done(sk_yr *r);
 
 /* A node's position, 1-based (libyaml's marks are 0-based). */
@@ -60,7 +73,9 @@ int sk_yr_col(const yaml_node_t *node);
 void sk_yr_subpath(char *out, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Reports "file:line:col: path: <printf message>" at node; returns SK_EINPUT. */
+/* Reports "file:line:col: path: <printf message>" at node: adds it to the
+ * log and returns SK_EINPUT, so that the caller can skip what depends on the
+ * value while the load goes on to report the file's other errors. */
 sk_status sk_yr_fail(const sk_yr *r, const yaml_node_t *node, const char *path, const char *fmt,
                      ...) __attribute__((format(printf, 4, 5)));
 
@@ -84,9 +99,10 @@ yaml_node_t *sk_yr_item(const sk_yr *r, const yaml_node_t *seq, size_t item);
 size_t sk_yr_item_count(const yaml_node_t *seq);
 
 /* Reads a mapping whose keys must all be in names[0..count): values[i] gets the
- * value node of names[i], or NULL when that key is absent. Reports a node that
- * is not a mapping, a key that is not a scalar, an unknown key (at the key,
- * suggesting the nearest name), or a key given twice. */
+ * value node of names[i], or NULL when that key is absent. A node that is not
+ * a mapping is an error (SK_EINPUT, every value NULL). A key that is not a
+ * scalar, unknown (reported at the key, with the nearest name) or given twice
+ * is reported and skipped, and the known keys are still returned (SK_OK). */
 sk_status sk_yr_mapping(const sk_yr *r, const yaml_node_t *map, const char *path,
                         const char *const *names, int count, yaml_node_t **values);
 
@@ -132,8 +148,19 @@ sk_status sk_yr_bool(const sk_yr *r, const yaml_node_t *node, const char *path, 
 /* A string without NUL characters; *out is borrowed from the document. */
 sk_status sk_yr_string(const sk_yr *r, const yaml_node_t *node, const char *path, const char **out);
 
-/* A colour: "#rgb", "#rrggbb" or a CSS name (case-insensitive), sRGB in [0, 1]. */
-sk_status sk_yr_colour(const sk_yr *r, const yaml_node_t *node, const char *path, sk_rgb *out);
+/* A colour: "#rgb", "#rrggbb", "#rrggbbaa" or a CSS name (case-insensitive),
+ * sRGB in [0, 1]. alpha gets the opacity (1 unless #rrggbbaa); when alpha is
+ * NULL the colour must be opaque. */
+sk_status sk_yr_colour(const sk_yr *r, const yaml_node_t *node, const char *path, sk_rgb *out,
+                       double *alpha);
+
+/* A time in seconds: a number, or a string "1.5s", "250ms", "2:03.5"
+ * (minutes:seconds) or "1:02:03" (hours:minutes:seconds), within range. */
+sk_status sk_yr_time(const sk_yr *r, const yaml_node_t *node, const char *path,
+                     const sk_yr_range *range, double *out);
+
+/* Parses a time string as above; false if it is not one. */
+bool sk_yr_parse_time(const char *text, double *seconds);
 
 /* A list of exactly two nodes; what names them in the error ("[x, y]",
  * "[min, max]": "expected [min, max], found a list of 3 items"). */
@@ -149,8 +176,9 @@ sk_status sk_yr_number_pair(const sk_yr *r, const yaml_node_t *node, const char 
 sk_status sk_yr_vec2(const sk_yr *r, const yaml_node_t *node, const char *path,
                      const sk_yr_range *range, sk_vec2 *out);
 
-/* Parses a colour from text alone (no YAML); false if it is not one. */
-bool sk_yr_parse_colour(const char *text, sk_rgb *out);
+/* Parses a colour from text alone (no YAML); false if it is not one.
+ * alpha may be NULL. */
+bool sk_yr_parse_colour(const char *text, sk_rgb *out, double *alpha);
 
 /* The i'th CSS colour name in the table (sorted), or NULL past the end; lets
  * the tests check the table is complete and in order. */

@@ -92,12 +92,20 @@ static double clamp(double v, double lo, double hi)
     return v < lo ? lo : (v > hi ? hi : v);
 }
 
-/* Progress along a geometric path before easing: a closed loop covers frame
- * f of N at f / N, so frame N would be the start again and a rendered loop
- * repeats without a doubled frame; an open path ends on its last frame. */
+/* Progress along a geometric path before easing. Without a speed the path is
+ * travelled once: a closed loop covers frame f of N at f / N, so frame N would
+ * be the start again and a rendered loop repeats without a doubled frame; an
+ * open path ends on its last frame. With a speed, laps follow one another
+ * (closed) or the query stops at the end (open). */
 static double raw_progress(const sk_timeline *tl, int64_t frame)
 {
-    if (tl->scene->query_path.closed)
+    const sk_scene *s = tl->scene;
+    if (s->query_speed > 0.0) {
+        double length = sk_path_table_length(tl->path);
+        double laps = length > 0.0 ? s->query_speed * ((double)frame / s->fps) / length : 0.0;
+        return s->query_path.closed ? laps - floor(laps) : fmin(laps, 1.0);
+    }
+    if (s->query_path.closed)
         return (double)frame / (double)tl->frame_count;
     return tl->frame_count > 1 ? (double)frame / (double)(tl->frame_count - 1) : 0.0;
 }
