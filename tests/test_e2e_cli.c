@@ -136,6 +136,34 @@ static void test_bad_options(void **state)
     assert_int_not_equal(access(out, F_OK), 0);
 }
 
+/* check: exit 0 with a summary for every scene in scenes/, 2 with every
+ * error for a bad one. */
+static void test_check(void **state)
+{
+    (void)state;
+    const char *scenes[] = {"scenes/intro.yaml", "scenes/bandwidth.yaml", "scenes/clusters.yaml",
+                            "scenes/regression.yaml"};
+    for (size_t i = 0; i < sizeof scenes / sizeof *scenes; i++) {
+        run_result r = run_softknn((const char *const[]){"check", scenes[i], NULL});
+        if (r.exit_code != 0)
+            fail_msg("%s: exit %d: %s", scenes[i], r.exit_code, r.err);
+        assert_non_null(strstr(r.out, ": valid\n"));
+        run_result_free(&r);
+    }
+    run_result r = run_softknn((const char *const[]){"check", "scenes/intro.yaml", NULL});
+    assert_non_null(strstr(r.out, "1920x1080, 60 fps, 10 s (600 frames)"));
+    assert_non_null(strstr(r.out, "keys      10 (colour values)"));
+    assert_non_null(strstr(r.out, "kernel    gaussian, bandwidth 0.9"));
+    run_result_free(&r);
+    r = run_softknn((const char *const[]){"check", "tests/bad/multiple_errors.yaml", NULL});
+    assert_int_equal(r.exit_code, EXIT_INPUT);
+    int lines = 0;
+    for (const char *c = r.err; *c; c++)
+        lines += *c == '\n';
+    assert_int_equal(lines, 4);
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -143,6 +171,7 @@ int main(void)
         cmocka_unit_test(test_bad_scenes),
         cmocka_unit_test(test_existing_output_is_kept),
         cmocka_unit_test(test_bad_options),
+        cmocka_unit_test(test_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
