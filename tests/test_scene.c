@@ -495,6 +495,22 @@ static void test_times_alpha_include(void **state)
     sk_scene_free(s);
 }
 
+/* Without a query section the query orbits the keys: keys spanning (0, 0) to
+ * (4, 2) give an ellipse centred at (2, 1) with radii max(1, 0.35 * 4) = 1.4
+ * and max(1, 0.35 * 2) = 1. */
+static void test_default_route(void **state)
+{
+    (void)state;
+    sk_scene *s = load_ok("keys: [{at: [0, 0], value: red}, {at: [4, 2], value: blue}]\n");
+    assert_int_equal(s->query_path.kind, SK_PATH_ELLIPSE);
+    assert_near(s->query_path.center.x, 2);
+    assert_near(s->query_path.center.y, 1);
+    assert_near(s->query_path.radius_x, 1.4);
+    assert_near(s->query_path.radius_y, 1);
+    assert_true(s->query_path.closed);
+    sk_scene_free(s);
+}
+
 /* At most 20 errors are listed, then how many more there were. */
 static void test_error_cap(void **state)
 {
@@ -811,6 +827,7 @@ int main(void)
         cmocka_unit_test(test_key_generators),
         cmocka_unit_test(test_times_alpha_include),
         cmocka_unit_test(test_error_cap),
+        cmocka_unit_test(test_default_route),
         cmocka_unit_test(test_view_default_per_axis),
         cmocka_unit_test(test_colours),
         cmocka_unit_test(test_colour_table),

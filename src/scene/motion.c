@@ -342,8 +342,8 @@ sk_status sk_read_query(loader *ld, const yaml_node_t *node)
                           "give a path or the animation, not both");
     if (animated)
         return status;
-    if (!v[QUERY_PATH] && !had_route)
-        return sk_yr_require_key(&ld->r, node, "query", "path", NULL);
+    if (!v[QUERY_PATH] && !had_route) /* easing or speed only: the default route */
+        ld->has_route = false;
     if (v[QUERY_PATH]) {
         free(s->query_path.points); /* a later file's path replaces an included file's */
         s->query_path.points = NULL;

@@ -761,14 +761,33 @@ static void pad_axis(double lo, double hi, double *min, double *max)
     *max = hi + pad;
 }
 
-/* Fills the view axes the files left out from the keys' and route's box, and
- * centres the camera on the view unless a file placed it. */
+/* Without a query section the query orbits the keys: an ellipse round the
+ * centre of their box, reaching 35 % of its span (at least 1 unit) out. */
+#define ORBIT_SHARE 0.35
+
+static void default_route(sk_scene *s, sk_vec2 lo, sk_vec2 hi)
+{
+    sk_path *p = &s->query_path;
+    p->kind = SK_PATH_ELLIPSE;
+    p->center = (sk_vec2){(lo.x + hi.x) / 2, (lo.y + hi.y) / 2};
+    p->radius_x = fmax(1.0, ORBIT_SHARE * (hi.x - lo.x));
+    p->radius_y = fmax(1.0, ORBIT_SHARE * (hi.y - lo.y));
+    p->start_angle = 0.0;
+    p->end_angle = 360.0;
+    p->closed = true;
+}
+
+/* Fills what the files left out and depends on the keys: the query's route,
+ * the view axes (the keys' and route's box), and the camera (the view's
+ * centre, unless a file placed it). */
 static void default_view(loader *ld)
 {
     sk_scene *s = ld->scene;
     sk_vec2 lo = s->keys[0].at, hi = lo;
     for (int i = 0; i < s->key_count; i++)
         include_point(s->keys[i].at, &lo, &hi);
+    if (!ld->has_route)
+        default_route(s, lo, hi);
     include_route(&s->query_path, &lo, &hi);
     if (!ld->has_view_x)
         pad_axis(lo.x, hi.x, &s->view_min.x, &s->view_max.x);
@@ -790,11 +809,6 @@ static void check_whole(loader *ld, const char *name)
     if (!ld->has_keys) {
         sk_error_at(&e, SK_EINPUT, name, ld->root_loc.line, ld->root_loc.col,
                     "scene: missing required key 'keys'");
-        sk_yr_log_line(&ld->log, e.message);
-    }
-    if (!ld->has_route) {
-        sk_error_at(&e, SK_EINPUT, name, ld->root_loc.line, ld->root_loc.col,
-                    "scene: missing required key 'query' (or an animated query.position)");
         sk_yr_log_line(&ld->log, e.message);
     }
     unsigned reads = sk_kernel_parameters(&s->kernel);
