@@ -7,10 +7,12 @@ typedef void (*layer_painter)(painter *p);
 
 /* Drawing order is the order of sk_layer_kind. */
 static const layer_painter layer_painters[SK_LAYER_COUNT] = {
-    [SK_LAYER_GRID] = sk_paint_grid,   [SK_LAYER_PATH] = sk_paint_path,
-    [SK_LAYER_LINKS] = sk_paint_links, [SK_LAYER_KEYS] = sk_paint_keys,
-    [SK_LAYER_QUERY] = sk_paint_query, [SK_LAYER_PANEL] = sk_paint_panel,
-    [SK_LAYER_TITLE] = sk_paint_title,
+    [SK_LAYER_FIELD] = sk_paint_field,       [SK_LAYER_GRID] = sk_paint_grid,
+    [SK_LAYER_PATH] = sk_paint_path,         [SK_LAYER_LINKS] = sk_paint_links,
+    [SK_LAYER_KEYS] = sk_paint_keys,         [SK_LAYER_QUERY] = sk_paint_query,
+    [SK_LAYER_PANEL] = sk_paint_panel,       [SK_LAYER_FORMULAS] = sk_paint_formulas,
+    [SK_LAYER_MAPPING] = sk_paint_mapping,   [SK_LAYER_TITLE] = sk_paint_title,
+    [SK_LAYER_CAPTIONS] = sk_paint_captions,
 };
 
 static const palette palettes[SK_THEME_COUNT] = {

@@ -27,6 +27,9 @@ typedef struct sk_layout {
     sk_rect title;             /* the title line across the top */
     sk_rect plot;              /* the scene's plane */
     sk_rect panel;             /* the weights panel on the right */
+    sk_rect formulas;          /* below the panel, when the formulas layer is drawn (else h = 0) */
+    sk_rect mapping;           /* below the panel (and formulas), when the mapping layer is drawn */
+    sk_rect captions;          /* the band at the bottom of the plot where captions go */
     double scale;              /* pixels per scene unit, the same on both axes */
     double origin_x, origin_y; /* pixel position of the scene's (0, 0) */
 } sk_layout;

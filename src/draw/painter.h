@@ -62,7 +62,11 @@ sk_rgb sk_key_colour(const painter *p, int i);
 /* The colour of the frame's output; only meaningful when it has one. */
 sk_rgb sk_output_colour(const painter *p);
 
-/* Layers (plot.c, panel.c). */
+/* Layers (plot.c, panel.c, field.c, formulas.c, captions.c). */
+void sk_paint_field(painter *p);
+void sk_paint_formulas(painter *p);
+void sk_paint_mapping(painter *p);
+void sk_paint_captions(painter *p);
 void sk_paint_grid(painter *p);
 void sk_paint_path(painter *p);
 void sk_paint_links(painter *p);

@@ -19,10 +19,16 @@ static const sk_yr_range bezier_x_range = {0.0, 1.0, false, "from 0 to 1"};
 static const sk_yr_range bezier_y_range = {-10.0, 10.0, false, "from -10 to 10"};
 
 static const char *const layer_names[SK_LAYER_COUNT] = {
-    [SK_LAYER_GRID] = "grid",   [SK_LAYER_PATH] = "path",   [SK_LAYER_LINKS] = "links",
-    [SK_LAYER_KEYS] = "keys",   [SK_LAYER_QUERY] = "query", [SK_LAYER_PANEL] = "panel",
-    [SK_LAYER_TITLE] = "title",
+    [SK_LAYER_FIELD] = "field", [SK_LAYER_GRID] = "grid",         [SK_LAYER_PATH] = "path",
+    [SK_LAYER_LINKS] = "links", [SK_LAYER_KEYS] = "keys",         [SK_LAYER_QUERY] = "query",
+    [SK_LAYER_PANEL] = "panel", [SK_LAYER_FORMULAS] = "formulas", [SK_LAYER_MAPPING] = "mapping",
+    [SK_LAYER_TITLE] = "title", [SK_LAYER_CAPTIONS] = "captions",
 };
+
+bool sk_layer_default(sk_layer_kind kind)
+{
+    return kind != SK_LAYER_FIELD && kind != SK_LAYER_MAPPING;
+}
 
 const char *sk_layer_name(sk_layer_kind kind)
 {

@@ -836,9 +836,10 @@ static void set_defaults(sk_scene *s)
     s->query_path.closed = true;
     s->query_ease = (sk_ease){.kind = SK_EASE_LINEAR};
     s->camera_zoom = 1.0;
-    s->layer_count = SK_LAYER_COUNT;
+    s->layer_count = 0;
     for (int i = 0; i < SK_LAYER_COUNT; i++) {
-        s->layer_order[i] = (sk_layer_kind)i;
+        if (sk_layer_default((sk_layer_kind)i))
+            s->layer_order[s->layer_count++] = (sk_layer_kind)i;
         s->layer_opacity[i] = 1.0;
     }
 }

@@ -35,17 +35,25 @@ typedef struct sk_key {
     char *label;   /* short text drawn beside the key; never NULL */
 } sk_key;
 
-/* The layers of a frame, in drawing order; each has an opacity. */
+/* The layers a frame can draw, in their default order; each has an opacity.
+ * field and mapping are drawn only when a scene lists them. */
 typedef enum sk_layer_kind {
-    SK_LAYER_GRID,
-    SK_LAYER_PATH,
-    SK_LAYER_LINKS,
-    SK_LAYER_KEYS,
-    SK_LAYER_QUERY,
-    SK_LAYER_PANEL,
-    SK_LAYER_TITLE,
+    SK_LAYER_FIELD,    /* the estimator's output at every pixel of the plot */
+    SK_LAYER_GRID,     /* axes and grid lines with ticks */
+    SK_LAYER_PATH,     /* the query's route */
+    SK_LAYER_LINKS,    /* query to key, width and opacity by weight */
+    SK_LAYER_KEYS,     /* discs in their value's colour, with labels */
+    SK_LAYER_QUERY,    /* the ring filled with the output, its trail, the bandwidth */
+    SK_LAYER_PANEL,    /* the weights as bars */
+    SK_LAYER_FORMULAS, /* Nadaraya–Watson and attention side by side, with numbers */
+    SK_LAYER_MAPPING,  /* the table of corresponding terms */
+    SK_LAYER_TITLE,    /* the title line and the clock */
+    SK_LAYER_CAPTIONS, /* the scene's timed captions */
     SK_LAYER_COUNT
 } sk_layer_kind;
+
+/* Whether a layer is drawn when the scene does not list layers. */
+bool sk_layer_default(sk_layer_kind kind);
 
 typedef enum sk_theme {
     SK_THEME_DARK,  /* light text on a dark background */

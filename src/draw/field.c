@@ -1,0 +1,7 @@
+/* field.c — the field layer (placeholder: being written). */
+#include "painter.h"
+
+void sk_paint_field(painter *p)
+{
+    (void)p;
+}
