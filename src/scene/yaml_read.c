@@ -496,21 +496,27 @@ sk_status sk_yr_number(const sk_yr *r, const yaml_node_t *node, const char *path
     return SK_OK;
 }
 
+/* Stores v in *out if it is within range; otherwise reports "expected
+ * <what> <range text>, found ...". */
+static sk_status within(const sk_yr *r, const yaml_node_t *node, const char *path,
+                        const char *what, const sk_yr_range *range, double v, double *out)
+{
+    bool low = range->min_exclusive ? v <= range->min : v < range->min;
+    if (low || v > range->max) {
+        char expected[SK_YR_PATH_MAX];
+        snprintf(expected, sizeof expected, "%s %s", what, range->text);
+        return fail_expected(r, node, path, expected);
+    }
+    *out = v;
+    return SK_OK;
+}
+
 sk_status sk_yr_number_in(const sk_yr *r, const yaml_node_t *node, const char *path,
                           const sk_yr_range *range, double *out)
 {
     double v = 0.0;
     sk_status status = sk_yr_number(r, node, path, &v);
-    if (status)
-        return status;
-    bool low = range->min_exclusive ? v <= range->min : v < range->min;
-    if (low || v > range->max) {
-        char what[SK_YR_PATH_MAX];
-        snprintf(what, sizeof what, "a number %s", range->text);
-        return fail_expected(r, node, path, what);
-    }
-    *out = v;
-    return SK_OK;
+    return status ? status : within(r, node, path, "a number", range, v, out);
 }
 
 sk_status sk_yr_int(const sk_yr *r, const yaml_node_t *node, const char *path, long min, long max,
@@ -908,12 +914,5 @@ sk_status sk_yr_time(const sk_yr *r, const yaml_node_t *node, const char *path,
     if (!is_scalar(node, SCALAR_STRING) || has_nul(node) ||
         !sk_yr_parse_time((const char *)node->data.scalar.value, &v))
         return fail_expected(r, node, path, "a time (seconds, or \"1.5s\", \"250ms\", \"2:03.5\")");
-    bool low = range->min_exclusive ? v <= range->min : v < range->min;
-    if (low || v > range->max) {
-        char what[SK_YR_PATH_MAX];
-        snprintf(what, sizeof what, "a time %s", range->text);
-        return fail_expected(r, node, path, what);
-    }
-    *out = v;
-    return SK_OK;
+    return within(r, node, path, "a time", range, v, out);
 }
