@@ -62,6 +62,13 @@ sk_rgb sk_key_colour(const painter *p, int i);
 /* The colour of the frame's output; only meaningful when it has one. */
 sk_rgb sk_output_colour(const painter *p);
 
+/* The keys the weights panel shows as bars: with n <= max_bars all of them,
+ * in the scene's order, and *others = 0; otherwise the max_bars heaviest,
+ * heaviest first (equal weights: lower index first), and *others gets the
+ * total weight of the rest. out must hold min(n, max_bars) indices; returns
+ * how many were written. O(n * max_bars) at worst, O(n) typically. */
+int sk_panel_bars(const double *weights, int n, int max_bars, int *out, double *others);
+
 /* Layers (plot.c, panel.c, field.c, formulas.c, captions.c). */
 void sk_paint_field(painter *p);
 void sk_paint_formulas(painter *p);

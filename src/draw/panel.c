@@ -11,8 +11,13 @@
 #define PANEL_TEXT_SIZE 22.0
 #define PANEL_FOOTER 92.0
 #define PANEL_CORNER 14.0
+#define PANEL_FILL_ALPHA 0.045 /* of the line colour over the background */
 #define BAR_TEXT_SIZE 20.0
-#define BAR_GUTTER 30.0 /* room for the 0.0 / 0.5 / 1.0 axis labels */
+#define BAR_GUTTER 30.0    /* room for the 0.0 / 0.5 / 1.0 axis labels */
+#define BAR_OUTLINE 2.0    /* the kept keys' outline under knn and topk, layout units */
+#define MAX_BARS 12        /* keys shown one by one; beyond, the rest share one bar */
+#define DROPPED_ALPHA 0.35 /* keys a selection kernel dropped */
+#define OTHERS_COLUMN 1.5  /* the "others" bar's column, in key columns: room for its name */
 
 /* How the panel names each kernel, in the order of sk_kernel_kind. */
 static const char *const kernel_titles[SK_KERNEL_COUNT] = {
@@ -37,24 +42,54 @@ static void kernel_caption(const sk_kernel *k, char *out, size_t size)
         snprintf(out + n, size - n, " · T = %.2f", k->temperature);
 }
 
-/* One vertical bar per key: its colour, height proportional to its weight on
- * a fixed 0..1 axis (so frames compare honestly), the weight above it. */
-static void paint_bars(painter *p, sk_rect area)
+int sk_panel_bars(const double *weights, int n, int max_bars, int *out, double *others)
+{
+    *others = 0.0;
+    if (n <= max_bars) {
+        for (int i = 0; i < n; i++)
+            out[i] = i;
+        return n < 0 ? 0 : n;
+    }
+    double total = 0.0, shown = 0.0;
+    int count = 0;
+    for (int i = 0; i < n; i++) {
+        total += weights[i];
+        if (max_bars <= 0 || (count == max_bars && !(weights[i] > weights[out[count - 1]])))
+            continue;
+        /* Insert i after every heavier or equal one, dropping the lightest when full. */
+        int at = count < max_bars ? count++ : count - 1;
+        for (; at > 0 && weights[i] > weights[out[at - 1]]; at--)
+            out[at] = out[at - 1];
+        out[at] = i;
+    }
+    for (int i = 0; i < count; i++)
+        shown += weights[out[i]];
+    *others = fmax(0.0, total - shown);
+    return count;
+}
+
+/* One bar of the panel: a key, or the rest of them together. */
+typedef struct bar {
+    double weight;
+    sk_rgb colour;
+    const char *label;
+    bool kept; /* knn, topk: the kernel selected it (or, for "others", some of it) */
+} bar;
+
+/* Where the bars go. */
+typedef struct bar_rows {
+    double base, full;        /* the 0 line, and the height of weight 1; pixels */
+    double column, text_size; /* a bar's column width (pixels), its text (layout units) */
+} bar_rows;
+
+/* The 0.0 / 0.5 / 1.0 axis and its faint lines. */
+static void paint_bar_axis(painter *p, sk_rect area, double gutter, bar_rows rows)
 {
     cairo_t *cr = p->cr;
-    int n = p->scene->key_count;
-    double gutter = sk_u(p, BAR_GUTTER);
-    double column = (area.w - gutter) / n;
-    /* "0.00" is about 2.4 em wide: shrink the numbers only when columns are narrow. */
-    double text_size = fmin(BAR_TEXT_SIZE, column / p->layout->unit * 0.40);
-    double label_row = sk_u(p, text_size * 1.8), value_row = sk_u(p, text_size * 1.6);
-    double base = area.y + area.h - label_row, top = area.y + value_row;
-    double full = base - top;
-
     text_style axis = {
         .size = PANEL_TEXT_SIZE * 0.9, .color = p->pal->muted, .align_x = 1.0, .align_y = 0.5};
     for (int tick = 0; tick <= 4; tick++) {
-        double y = base - full * tick / 4.0;
+        double y = rows.base - rows.full * tick / 4.0;
         cairo_move_to(cr, area.x + gutter, y);
         cairo_line_to(cr, area.x + area.w, y);
         sk_set_color(cr, p->pal->line, tick == 0 ? 0.3 : 0.07);
@@ -66,21 +101,112 @@ static void paint_bars(painter *p, sk_rect area)
             sk_draw_text(p, label, area.x + gutter - sk_u(p, 8), y, &axis);
         }
     }
+}
 
-    text_style value = {.size = text_size, .color = p->pal->text, .align_x = 0.5, .align_y = 1.0};
-    text_style name = {
-        .size = text_size, .color = p->pal->muted, .align_x = 0.5, .max_width = column * 0.95};
-    for (int i = 0; i < n; i++) {
-        double w = p->frame->weights[i];
-        double cx = area.x + gutter + column * (i + 0.5);
-        double bw = column * 0.62, bh = full * w;
-        cairo_rectangle(cr, cx - bw / 2, base - bh, bw, bh);
-        sk_set_color(cr, sk_key_colour(p, i), 1.0);
+/* The panel's own colour where the bars stand: its fill over the background. */
+static sk_rgb panel_colour(const painter *p)
+{
+    sk_rgb bg = p->scene->background, line = p->pal->line;
+    double a = PANEL_FILL_ALPHA;
+    return (sk_rgb){bg.r + a * (line.r - bg.r), bg.g + a * (line.g - bg.g),
+                    bg.b + a * (line.b - bg.b)};
+}
+
+/* c at opacity alpha over the panel, as an opaque colour: text is always
+ * drawn opaque (sk_draw_text), and a group painted with alpha would do the
+ * same at more cost (and leaks in Cairo 1.16's SVG backend). */
+static sk_rgb over_panel(const painter *p, sk_rgb c, double alpha)
+{
+    sk_rgb under = panel_colour(p);
+    return (sk_rgb){under.r + alpha * (c.r - under.r), under.g + alpha * (c.g - under.g),
+                    under.b + alpha * (c.b - under.b)};
+}
+
+/* The bar itself at opacity alpha; a kept one (knn, topk) outlined in the
+ * line colour. */
+static void paint_bar_body(painter *p, const bar *b, double cx, bar_rows rows, bool outline,
+                           double alpha)
+{
+    cairo_t *cr = p->cr;
+    double bw = rows.column * 0.62, bh = rows.full * b->weight;
+    cairo_rectangle(cr, cx - bw / 2, rows.base - bh, bw, bh);
+    sk_set_color(cr, b->colour, alpha);
+    if (!outline) {
         cairo_fill(cr);
-        char number[16];
-        snprintf(number, sizeof number, "%.2f", w);
-        sk_draw_text(p, number, cx, base - bh - sk_u(p, 4), &value);
-        sk_draw_text(p, p->scene->keys[i].label, cx, base + sk_u(p, 6), &name);
+        return;
+    }
+    cairo_fill_preserve(cr);
+    sk_set_color(cr, p->pal->line, 0.9);
+    cairo_set_line_width(cr, sk_u(p, BAR_OUTLINE));
+    cairo_stroke(cr);
+}
+
+/* The weight above the bar, the name below, at opacity alpha. */
+static void paint_bar_text(painter *p, const bar *b, double cx, bar_rows rows, double alpha)
+{
+    char number[16];
+    snprintf(number, sizeof number, "%.2f", b->weight);
+    text_style value = {.size = rows.text_size,
+                        .color = over_panel(p, p->pal->text, alpha),
+                        .align_x = 0.5,
+                        .align_y = 1.0};
+    text_style name = {.size = rows.text_size,
+                       .color = over_panel(p, p->pal->muted, alpha),
+                       .align_x = 0.5,
+                       .max_width = rows.column * 0.95};
+    double top = rows.base - rows.full * b->weight;
+    sk_draw_text(p, number, cx, top - sk_u(p, 4 + BAR_OUTLINE / 2), &value);
+    sk_draw_text(p, b->label, cx, rows.base + sk_u(p, 6), &name);
+}
+
+/* A bar centred on cx. Under a selection kernel the kept bars get an outline
+ * and the dropped ones are dimmed to DROPPED_ALPHA. */
+static void paint_bar(painter *p, const bar *b, double cx, bar_rows rows, bool selects)
+{
+    double alpha = selects && !b->kept ? DROPPED_ALPHA : 1.0;
+    paint_bar_body(p, b, cx, rows, selects && b->kept, alpha);
+    paint_bar_text(p, b, cx, rows, alpha);
+}
+
+/* The bar of key i. Under a selection kernel a key is kept when it has
+ * weight: knn and topk give every other key exactly 0. */
+static bar key_bar(const painter *p, int i)
+{
+    double w = p->frame->weights[i];
+    return (bar){w, sk_key_colour(p, i), p->scene->keys[i].label, w > 0.0};
+}
+
+/* Vertical bars on a fixed 0..1 axis (so frames compare honestly), the
+ * weight above each: one per key up to MAX_BARS keys, in the scene's order;
+ * beyond, the MAX_BARS heaviest, heaviest first, and "others" with the rest,
+ * so that bars and numbers stay legible for any number of keys. */
+static void paint_bars(painter *p, sk_rect area)
+{
+    int shown[MAX_BARS];
+    double others;
+    int n = p->scene->key_count;
+    int count = sk_panel_bars(p->frame->weights, n, MAX_BARS, shown, &others);
+    double rest = n > count ? OTHERS_COLUMN : 0.0; /* width of the "others" column, in columns */
+    double gutter = sk_u(p, BAR_GUTTER);
+    bar_rows rows = {.column = (area.w - gutter) / (count + rest)};
+    /* "0.00" is about 2.4 em wide: shrink the numbers only when columns are narrow. */
+    rows.text_size = fmin(BAR_TEXT_SIZE, rows.column / p->layout->unit * 0.40);
+    double label_row = sk_u(p, rows.text_size * 1.8), value_row = sk_u(p, rows.text_size * 1.6);
+    rows.base = area.y + area.h - label_row;
+    rows.full = rows.base - (area.y + value_row);
+    paint_bar_axis(p, area, gutter, rows);
+
+    sk_kernel_kind kind = p->frame->state->kernel.kind;
+    bool selects = kind == SK_KERNEL_KNN || kind == SK_KERNEL_TOPK;
+    for (int c = 0; c < count; c++) {
+        bar b = key_bar(p, shown[c]);
+        paint_bar(p, &b, area.x + gutter + rows.column * (c + 0.5), rows, selects);
+    }
+    if (rest > 0) {
+        bar b = {others, p->pal->muted, "others", others > 0.0};
+        bar_rows wide = rows;
+        wide.column *= rest;
+        paint_bar(p, &b, area.x + gutter + rows.column * (count + rest / 2), wide, selects);
     }
 }
 
@@ -119,7 +245,7 @@ void sk_paint_panel(painter *p)
     cairo_t *cr = p->cr;
     sk_rect r = p->layout->panel;
     sk_rounded_rect(cr, r, sk_u(p, PANEL_CORNER));
-    sk_set_color(cr, p->pal->line, 0.045);
+    sk_set_color(cr, p->pal->line, PANEL_FILL_ALPHA);
     cairo_fill_preserve(cr);
     sk_set_color(cr, p->pal->line, 0.10);
     cairo_set_line_width(cr, fmax(1.0, sk_u(p, 1.5)));

@@ -1,6 +1,9 @@
 /* plot.c — the layers drawn on the scene's plane: grid, path, links, keys
  * and the query. */
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "painter.h"
 
@@ -12,6 +15,15 @@
 #define LINK_MAX_EXTRA 9.0
 #define PATH_SAMPLES 256
 #define GRID_LINES_ACROSS 12.0 /* about how many grid lines span the plot */
+#define TICK_SIZE 17.0         /* the grid's numbers: small beside LABEL_SIZE */
+#define TICK_GAP 6.0           /* between a number and its line and the plot's edge */
+#define TICK_CORNER 40.0       /* no number on lines this near the corner the rows share */
+#define TICK_ROOM 48.0         /* nor where a number would not fit before the far edge */
+#define TRAIL_SECONDS 1.5      /* how far back the query's trail reaches */
+#define TRAIL_SAMPLES 45       /* points along it at most: smooth at any fps, and cheap */
+#define TRAIL_WIDTH 12.0       /* layout units at the query; thins to TRAIL_MIN_WIDTH */
+#define TRAIL_MIN_WIDTH 1.0
+#define TRAIL_ALPHA 0.6 /* at the query; fades to 0 at the far end */
 
 /* Strokes the current path dashed (lengths in layout units), then solid again. */
 static void stroke_dashed(painter *p, double on, double off, double width, double alpha)
@@ -33,30 +45,76 @@ static double nice_step(double span, double lines)
     return power * (f < 1.5 ? 1.0 : f < 3.5 ? 2.0 : f < 7.5 ? 5.0 : 10.0);
 }
 
+/* The plot's extents in scene units. */
+typedef struct plot_view {
+    double x0, x1, y0, y1;
+} plot_view;
+
+static plot_view view_of(const sk_layout *l)
+{
+    return (plot_view){
+        (l->plot.x - l->origin_x) / l->scale, (l->plot.x + l->plot.w - l->origin_x) / l->scale,
+        (l->origin_y - l->plot.y - l->plot.h) / l->scale, (l->origin_y - l->plot.y) / l->scale};
+}
+
+/* "2", "0.5", "−1.5": as many decimals as the step needs, a true minus sign,
+ * and never "−0". */
+static void tick_label(double value, double step, char *out, size_t size)
+{
+    int decimals = step >= 1.0 ? 0 : (int)ceil(-log10(step) - 1e-9);
+    char digits[32];
+    snprintf(digits, sizeof digits, "%.*f", decimals, fabs(value));
+    bool negative = value < 0 && strspn(digits, "0.") != strlen(digits);
+    snprintf(out, size, "%s%s", negative ? "−" : "", digits);
+}
+
+/* Numbers inside the plot, beside their line rather than on it (so neither
+ * a grid line nor an axis runs through them): x along the bottom edge to the
+ * right of each vertical line, y along the left edge above each horizontal
+ * one. Lines too near the plot's corners or far edges get no number, so
+ * that the two rows never meet and no number is cut off. */
+static void paint_tick_label(painter *p, int axis, double value, double step, double at)
+{
+    const sk_rect *r = &p->layout->plot;
+    double gap = sk_u(p, TICK_GAP);
+    bool x_axis = axis == 0;
+    double from_start = x_axis ? at - r->x : r->y + r->h - at;
+    double to_end = x_axis ? r->x + r->w - at : at - r->y;
+    if (from_start < sk_u(p, TICK_CORNER) || to_end < sk_u(p, TICK_ROOM))
+        return;
+    char label[32];
+    tick_label(value, step, label, sizeof label);
+    text_style s = {.size = TICK_SIZE, .color = p->pal->muted, .align_y = 1.0, .halo = true};
+    if (x_axis)
+        sk_draw_text(p, label, at + gap, r->y + r->h - gap, &s);
+    else
+        sk_draw_text(p, label, r->x + gap, at - gap * 0.5, &s);
+}
+
 void sk_paint_grid(painter *p)
 {
     cairo_t *cr = p->cr;
     const sk_layout *l = p->layout;
-    double x0 = (l->plot.x - l->origin_x) / l->scale;
-    double x1 = (l->plot.x + l->plot.w - l->origin_x) / l->scale;
-    double y0 = (l->origin_y - l->plot.y - l->plot.h) / l->scale;
-    double y1 = (l->origin_y - l->plot.y) / l->scale;
-    double step = nice_step(fmax(x1 - x0, y1 - y0), GRID_LINES_ACROSS);
+    plot_view v = view_of(l);
+    double step = nice_step(fmax(v.x1 - v.x0, v.y1 - v.y0), GRID_LINES_ACROSS);
 
     cairo_save(cr);
     cairo_rectangle(cr, l->plot.x, l->plot.y, l->plot.w, l->plot.h);
     cairo_clip(cr);
-    cairo_set_line_width(cr, fmax(1.0, sk_u(p, 1.2)));
     for (int axis = 0; axis < 2; axis++) {
-        double lo = axis ? y0 : x0, hi = axis ? y1 : x1;
-        for (double v = ceil(lo / step) * step; v <= hi; v += step) {
-            bool is_axis = fabs(v) < step * 1e-6;
-            sk_vec2 a = sk_layout_to_px(l, axis ? (sk_vec2){x0, v} : (sk_vec2){v, y0});
-            sk_vec2 b = sk_layout_to_px(l, axis ? (sk_vec2){x1, v} : (sk_vec2){v, y1});
+        double lo = axis ? v.y0 : v.x0, hi = axis ? v.y1 : v.x1;
+        /* Whole multiples of the step, counted, so labels read 0.3 and not
+         * 0.30000000000000004 and no line is lost to accumulated error. */
+        for (double k = ceil(lo / step); k <= floor(hi / step); k++) {
+            double value = k * step;
+            sk_vec2 a = sk_layout_to_px(l, axis ? (sk_vec2){v.x0, value} : (sk_vec2){value, v.y0});
+            sk_vec2 b = sk_layout_to_px(l, axis ? (sk_vec2){v.x1, value} : (sk_vec2){value, v.y1});
             cairo_move_to(cr, a.x, a.y);
             cairo_line_to(cr, b.x, b.y);
-            sk_set_color(cr, p->pal->line, is_axis ? 0.24 : 0.08);
+            cairo_set_line_width(cr, fmax(1.0, sk_u(p, 1.2))); /* a label's halo changed it */
+            sk_set_color(cr, p->pal->line, k == 0 ? 0.24 : 0.08);
             cairo_stroke(cr);
+            paint_tick_label(p, axis, value, step, axis ? a.y : a.x);
         }
     }
     cairo_restore(cr);
@@ -126,14 +184,96 @@ static void paint_bandwidth(painter *p)
     cairo_new_sub_path(cr);
     cairo_arc(cr, q.x, q.y, r, 0, 2 * M_PI);
     stroke_dashed(p, 6, 8, 2, 0.35);
-    text_style s = {.size = LABEL_SIZE, .color = p->pal->muted, .align_y = 1.0, .halo = true};
-    sk_draw_text(p, "σ", q.x + r * M_SQRT1_2 + sk_u(p, 4), q.y - r * M_SQRT1_2, &s);
+    /* Lower right: the query's name sits above the ring, and would meet a
+     * label at the upper right whenever sigma is small. */
+    text_style s = {.size = LABEL_SIZE, .color = p->pal->muted, .align_y = 0.0, .halo = true};
+    sk_draw_text(p, "σ", q.x + r * M_SQRT1_2 + sk_u(p, 4), q.y + r * M_SQRT1_2, &s);
+}
+
+/* The query's positions over the last TRAIL_SECONDS, newest first, into
+ * at[0..]; returns how many (1 at the first frame). The timeline is a pure
+ * function of the frame, so earlier frames are simply evaluated again. */
+static int trail_points(const painter *p, sk_vec2 *at, double *age)
+{
+    int64_t now = p->frame->state->frame;
+    int64_t span = (int64_t)ceil(TRAIL_SECONDS * p->scene->fps);
+    int64_t step = (span + TRAIL_SAMPLES - 1) / TRAIL_SAMPLES;
+    int count = 0;
+    for (int64_t back = 0; back <= span && now - back >= 0; back += step) {
+        sk_frame_state past;
+        sk_timeline_state_at(p->timeline, now - back, &past);
+        at[count] = sk_layout_to_px(p->layout, past.query);
+        age[count++] = (double)back / (double)span;
+    }
+    return count;
+}
+
+/* The trail's segments, oldest first, thinning and fading into the past. */
+static void stroke_trail(painter *p, const sk_vec2 *at, const double *age, int n)
+{
+    cairo_t *cr = p->cr;
+    for (int i = n - 1; i > 0; i--) {
+        double fresh = 1.0 - 0.5 * (age[i] + age[i - 1]);
+        cairo_move_to(cr, at[i].x, at[i].y);
+        cairo_line_to(cr, at[i - 1].x, at[i - 1].y);
+        cairo_set_line_width(cr,
+                             sk_u(p, TRAIL_MIN_WIDTH + (TRAIL_WIDTH - TRAIL_MIN_WIDTH) * fresh));
+        sk_set_color(cr, p->pal->line, TRAIL_ALPHA * fresh * fresh);
+        cairo_stroke(cr);
+    }
+}
+
+/* Clips to the whole pixels around points, with pad pixels to spare. */
+static void clip_to_points(cairo_t *cr, const sk_vec2 *at, int n, double pad)
+{
+    double x0 = at[0].x, x1 = x0, y0 = at[0].y, y1 = y0;
+    for (int i = 1; i < n; i++) {
+        x0 = fmin(x0, at[i].x);
+        x1 = fmax(x1, at[i].x);
+        y0 = fmin(y0, at[i].y);
+        y1 = fmax(y1, at[i].y);
+    }
+    x0 = floor(x0 - pad);
+    y0 = floor(y0 - pad);
+    cairo_rectangle(cr, x0, y0, ceil(x1 + pad) - x0, ceil(y1 + pad) - y0);
+    cairo_clip(cr);
+}
+
+/* Segments overlapping OVER at their joints would double the alpha there.
+ * On raster targets (video frames) each segment is drawn with SOURCE into a
+ * group clipped to the trail, so a newer round cap replaces the older one
+ * beneath it: seamless. Vector targets (PDF, SVG) cannot express SOURCE on
+ * what is already drawn and would fall back to pixels; there the segments
+ * meet with butt caps instead, edge to edge. */
+static void paint_trail(painter *p)
+{
+    sk_vec2 at[TRAIL_SAMPLES + 2];
+    double age[TRAIL_SAMPLES + 2];
+    int n = trail_points(p, at, age);
+    if (n < 2)
+        return;
+    cairo_t *cr = p->cr;
+    bool raster = cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_IMAGE;
+    cairo_save(cr);
+    cairo_set_line_cap(cr, raster ? CAIRO_LINE_CAP_ROUND : CAIRO_LINE_CAP_BUTT);
+    if (raster) {
+        clip_to_points(cr, at, n, sk_u(p, TRAIL_WIDTH));
+        cairo_push_group(cr);
+        cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
+    }
+    stroke_trail(p, at, age, n);
+    if (raster) {
+        cairo_pop_group_to_source(cr);
+        cairo_paint(cr);
+    }
+    cairo_restore(cr);
 }
 
 /* The query ring, filled with the output; hollow and dashed when a compact
  * kernel reaches no key, since then there is no output at all. */
 void sk_paint_query(painter *p)
 {
+    paint_trail(p);
     paint_bandwidth(p);
     cairo_t *cr = p->cr;
     sk_vec2 q = sk_layout_to_px(p->layout, p->frame->state->query);

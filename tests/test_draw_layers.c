@@ -1,0 +1,361 @@
+/* Tests of the drawing layers written in src/draw: the field and its
+ * contour, captions, the query's trail, the grid's numbers and the panel's
+ * choice of bars. Frames are drawn in-process into image surfaces and read
+ * back pixel by pixel; expected values are worked out by hand in comments. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "draw/draw.h"
+#include "draw/painter.h"
+#include "render/render.h"
+
+/* ---- Drawing a frame --------------------------------------------------- */
+
+typedef struct drawn {
+    sk_scene *scene;
+    sk_layout layout;
+    cairo_surface_t *surface;
+} drawn;
+
+typedef struct rgb8 {
+    int r, g, b;
+} rgb8;
+
+/* Loads the scene text and draws its frame `frame` at the scene's size. */
+static drawn draw_frame(const char *yaml, int64_t frame)
+{
+    drawn d = {0};
+    sk_error err = {0};
+    if (sk_scene_load_string(yaml, "test.yaml", &d.scene, &err) != SK_OK)
+        fail_msg("scene: %s", err.message);
+    sk_timeline *timeline = NULL;
+    sk_evaluator *evaluator = NULL;
+    assert_int_equal(sk_timeline_new(d.scene, &timeline, &err), SK_OK);
+    assert_int_equal(sk_evaluator_new(d.scene, &evaluator, &err), SK_OK);
+    sk_frame_state state;
+    sk_frame f;
+    sk_timeline_state_at(timeline, frame, &state);
+    sk_evaluate(evaluator, &state, &f);
+    int w = d.scene->width, h = d.scene->height;
+    sk_layout_make(w, h, d.scene, state.camera_center, state.camera_zoom, &d.layout);
+    d.surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    assert_int_equal(cairo_surface_status(d.surface), CAIRO_STATUS_SUCCESS);
+    cairo_t *cr = cairo_create(d.surface);
+    if (sk_draw_frame(cr, &d.layout, d.scene, timeline, &f, &err) != SK_OK)
+        fail_msg("draw: %s", err.message);
+    cairo_destroy(cr);
+    cairo_surface_flush(d.surface);
+    sk_evaluator_free(evaluator);
+    sk_timeline_free(timeline);
+    return d;
+}
+
+static void drawn_free(drawn *d)
+{
+    cairo_surface_destroy(d->surface);
+    sk_scene_free(d->scene);
+}
+
+/* The pixel at (x, y); the frames here are opaque, so premultiplication
+ * changes nothing. */
+static rgb8 pixel(const drawn *d, int x, int y)
+{
+    const unsigned char *data = cairo_image_surface_get_data(d->surface);
+    int stride = cairo_image_surface_get_stride(d->surface);
+    uint32_t v = *(const uint32_t *)(const void *)(data + (size_t)y * stride + (size_t)x * 4);
+    return (rgb8){(int)(v >> 16 & 0xff), (int)(v >> 8 & 0xff), (int)(v & 0xff)};
+}
+
+/* The pixel whose centre is nearest the scene point (x, y). */
+static rgb8 pixel_at(const drawn *d, double x, double y)
+{
+    sk_vec2 px = sk_layout_to_px(&d->layout, (sk_vec2){x, y});
+    return pixel(d, (int)floor(px.x), (int)floor(px.y));
+}
+
+static void assert_rgb_near(rgb8 actual, rgb8 expected, int tolerance, const char *where)
+{
+    if (abs(actual.r - expected.r) > tolerance || abs(actual.g - expected.g) > tolerance ||
+        abs(actual.b - expected.b) > tolerance)
+        fail_msg("%s: expected (%d, %d, %d) +-%d, found (%d, %d, %d)", where, expected.r,
+                 expected.g, expected.b, tolerance, actual.r, actual.g, actual.b);
+}
+
+/* Pixels in [x0, x1) x [y0, y1) that differ from `background` by more than
+ * `by` in some channel. */
+static int ink(const drawn *d, double x0, double y0, double x1, double y1, rgb8 background, int by)
+{
+    int count = 0;
+    for (int y = (int)ceil(y0); y < (int)floor(y1); y++)
+        for (int x = (int)ceil(x0); x < (int)floor(x1); x++) {
+            rgb8 c = pixel(d, x, y);
+            count += abs(c.r - background.r) > by || abs(c.g - background.g) > by ||
+                     abs(c.b - background.b) > by;
+        }
+    return count;
+}
+
+/* 640 x 360, 10 fps, 4 s; the view is 4 x 3 scene units, so the scale is
+ * about 94 px per unit. %s: the rest of the scene. */
+#define SCENE_HEAD                                                                                 \
+    "video: {size: [640, 360], fps: 10, duration: 4, background: \"#102030\"}\n"                   \
+    "view: {x: [-2, 2], y: [-1.5, 1.5]}\n"
+#define BACKGROUND ((rgb8){0x10, 0x20, 0x30})
+
+/* ---- The field ---------------------------------------------------------- */
+
+/* One key takes every weight everywhere: the plot is its colour, exactly
+ * (sRGB -> linear -> sRGB through the table is within a code), and there
+ * is no contour with a single key. Outside the plot: the background. */
+static void test_field_one_key_fills_the_plot(void **state)
+{
+    (void)state;
+    drawn d = draw_frame(SCENE_HEAD "layers: [field]\n"
+                                    "keys: [{at: [0.5, 0.2], value: \"#3366cc\"}]\n",
+                         0);
+    const sk_rect *p = &d.layout.plot;
+    const double at[][2] = {{0.05, 0.05}, {0.95, 0.05}, {0.5, 0.5}, {0.05, 0.95}, {0.95, 0.95}};
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++)
+        assert_rgb_near(pixel(&d, (int)(p->x + at[i][0] * p->w), (int)(p->y + at[i][1] * p->h)),
+                        (rgb8){0x33, 0x66, 0xcc}, 2, "inside the plot");
+    assert_rgb_near(pixel(&d, 2, 2), BACKGROUND, 0, "outside the plot");
+    drawn_free(&d);
+}
+
+#define TWO_KEYS                                                                                   \
+    "keys:\n"                                                                                      \
+    "  - {at: [-1, 0], value: \"#ff0000\"}\n"                                                      \
+    "  - {at: [1, 0], value: \"#0000ff\"}\n"
+
+/* Red at (-1, 0) and blue at (1, 0), Gaussian, sigma 2. On the bisector
+ * x = 0 the weights are 1/2 each: linear red = 0.5 * lin(1) = 0.5, and
+ * sRGB(0.5) = 1.055 * 0.5^(1/2.4) - 0.055 = 0.7354, code 187.5: (188, 0,
+ * 188). The bisector itself carries the contour, so the blend is read 5 px
+ * either side: x = 5/94 = 0.053, the logit difference is 4x / (2 sigma^2) =
+ * 0.027, the weights 0.507 / 0.493, and the codes 188.6 / 186.6: still
+ * 188 +-3. The contour (white at 35 % in the dark theme, 1 px at 360p) adds
+ * green where the field has none: about 0.35 * 255 = 89 on the line, 0 off
+ * it, on every row. */
+static void test_field_two_keys_blend_and_contour(void **state)
+{
+    (void)state;
+    drawn d = draw_frame(SCENE_HEAD "layers: [field]\n"
+                                    "attention: {kernel: gaussian, bandwidth: 2}\n" TWO_KEYS,
+                         0);
+    int column = (int)floor(d.layout.origin_x); /* the pixel the line x = 0 crosses */
+    const double rows[] = {0.0, 1.0, -1.2};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        int y = (int)floor(sk_layout_to_px(&d.layout, (sk_vec2){0, rows[i]}).y);
+        rgb8 left = pixel(&d, column - 5, y), right = pixel(&d, column + 5, y);
+        rgb8 on = pixel(&d, column, y);
+        assert_rgb_near(left, (rgb8){188, 0, 188}, 3, "left of the bisector");
+        assert_rgb_near(right, (rgb8){188, 0, 188}, 3, "right of the bisector");
+        if (!(on.g > left.g + 30 && on.g > right.g + 30))
+            fail_msg("no contour on the bisector at y = %g: green %d beside %d and %d", rows[i],
+                     on.g, left.g, right.g);
+    }
+    drawn_free(&d);
+}
+
+/* Boxcar, sigma 0.5: the point (0, 1.2) is 1.56 from either key, out of
+ * reach, and stays background; the key's own spot is its colour. */
+static void test_field_unreached_is_background(void **state)
+{
+    (void)state;
+    drawn d = draw_frame(SCENE_HEAD "layers: [field]\n"
+                                    "attention: {kernel: boxcar, bandwidth: 0.5}\n" TWO_KEYS,
+                         0);
+    assert_rgb_near(pixel_at(&d, 0.0, 1.2), BACKGROUND, 0, "out of reach");
+    assert_rgb_near(pixel_at(&d, -1.0, 0.1), (rgb8){255, 0, 0}, 2, "red's reach");
+    drawn_free(&d);
+}
+
+/* Numbers as values: one key is the middle of its own range (t = 0.5),
+ * which is the ramp's middle stop (0.129, 0.569, 0.549): (33, 145, 140). */
+static void test_field_scalar_uses_the_ramp(void **state)
+{
+    (void)state;
+    drawn d = draw_frame(SCENE_HEAD "layers: [field]\n"
+                                    "keys: [{at: [0, 0], value: 7}]\n",
+                         0);
+    assert_rgb_near(pixel_at(&d, 0.7, -0.6), (rgb8){33, 145, 140}, 2, "scalar field");
+    drawn_free(&d);
+}
+
+/* ---- Captions ----------------------------------------------------------- */
+
+#define CAPTION_SCENE                                                                              \
+    SCENE_HEAD "layers: [captions]\n"                                                              \
+               "keys: [{at: [0, 0], value: \"#ffffff\"}]\n"                                        \
+               "text: {captions: [{start: 1, end: 2, text: \"Weights sum to one.\"}]}\n"
+
+static int caption_ink(int64_t frame)
+{
+    drawn d = draw_frame(CAPTION_SCENE, frame);
+    const sk_rect *band = &d.layout.captions;
+    int count = ink(&d, band->x, band->y, band->x + band->w, band->y + band->h, BACKGROUND, 8);
+    drawn_free(&d);
+    return count;
+}
+
+/* Shown for start <= t < end: at 10 fps frame 15 is t = 1.5 (inside);
+ * frames 5 (t = 0.5), 20 (t = 2.0, the end itself) and 25 are outside. */
+static void test_caption_only_between_start_and_end(void **state)
+{
+    (void)state;
+    assert_true(caption_ink(15) > 200);
+    assert_int_equal(caption_ink(5), 0);
+    assert_int_equal(caption_ink(20), 0);
+    assert_int_equal(caption_ink(25), 0);
+}
+
+/* ---- The query's trail and the grid's numbers ------------------------------ */
+
+/* An open straight path from (-1.5, 0) to (1.5, 0) over frames 0..39: at
+ * frame f the query is at x = -1.5 + 3 f / 39. At frame 30 (x = 0.81) the
+ * position of frame 25 (x = 0.42, 0.5 s ago, 36 px away: beyond the ring)
+ * is under the trail; that of frame 10 (x = -0.73, 2 s ago) is beyond its
+ * 1.5 s and stays background. At frame 0 there is no past at all. */
+static void test_query_trail_reaches_back_1_5_s(void **state)
+{
+    (void)state;
+    const char *scene =
+        SCENE_HEAD "layers: [query]\n"
+                   "attention: {kernel: gaussian, bandwidth: 0.2}\n" TWO_KEYS
+                   "query: {path: {type: polyline, closed: false, points: [[-1.5, 0], [1.5, "
+                   "0]]}}\n";
+    drawn d = draw_frame(scene, 30);
+    rgb8 recent = pixel_at(&d, -1.5 + 3.0 * 25 / 39, 0.0);
+    if (!(recent.r > BACKGROUND.r + 20))
+        fail_msg("no trail 0.5 s back: (%d, %d, %d)", recent.r, recent.g, recent.b);
+    assert_rgb_near(pixel_at(&d, -1.5 + 3.0 * 10 / 39, 0.0), BACKGROUND, 0, "2 s back");
+    drawn_free(&d);
+    d = draw_frame(scene, 0);
+    assert_rgb_near(pixel_at(&d, -1.5 + 3.0 * 5 / 39, 0.0), BACKGROUND, 0, "the future");
+    drawn_free(&d);
+}
+
+/* The plot spans 383.5 px / 93.7 px per unit = 4.09 units across, so the
+ * grid's step is nice_step(4.09, 12): 0.34 -> 0.2, and x = 1 has a line.
+ * Its number "1.0" sits right of that line along the plot's bottom edge;
+ * the same box halfway up the plot has nothing but faint lines. */
+static void test_grid_numbers_along_the_bottom(void **state)
+{
+    (void)state;
+    drawn d = draw_frame(SCENE_HEAD "layers: [grid]\n" TWO_KEYS, 0);
+    double x = sk_layout_to_px(&d.layout, (sk_vec2){1.0, 0.0}).x, u = d.layout.unit;
+    double bottom = d.layout.plot.y + d.layout.plot.h,
+           middle = d.layout.plot.y + d.layout.plot.h / 2;
+    assert_true(ink(&d, x + 2, bottom - 30 * u, x + 30 * u, bottom - 2, BACKGROUND, 40) > 5);
+    assert_int_equal(ink(&d, x + 2, middle - 30 * u, x + 30 * u, middle, BACKGROUND, 40), 0);
+    drawn_free(&d);
+}
+
+/* ---- The panel's bars ---------------------------------------------------- */
+
+static void test_panel_bars_few_keep_scene_order(void **state)
+{
+    (void)state;
+    const double w[5] = {0.1, 0.4, 0.05, 0.3, 0.15};
+    int out[12];
+    double others = -1;
+    assert_int_equal(sk_panel_bars(w, 5, 12, out, &others), 5);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(out[i], i);
+    assert_true(others == 0.0);
+}
+
+/* w_i = (i + 1) / 465 for 30 keys (1 + ... + 30 = 465): the 12 heaviest are
+ * keys 29 down to 18; the other 18 weigh (1 + ... + 18) / 465 = 171 / 465. */
+static void test_panel_bars_thirty_keys(void **state)
+{
+    (void)state;
+    double w[30];
+    for (int i = 0; i < 30; i++)
+        w[i] = (i + 1) / 465.0;
+    int out[12];
+    double others;
+    assert_int_equal(sk_panel_bars(w, 30, 12, out, &others), 12);
+    for (int i = 0; i < 12; i++)
+        assert_int_equal(out[i], 29 - i);
+    assert_float_equal(others, 171.0 / 465.0, 1e-12);
+}
+
+/* Equal weights (knn: 1/k each): the lower index first, as the kernels
+ * break ties. 20 keys of 0.05: keys 0..11 shown, 8 * 0.05 = 0.4 left. */
+static void test_panel_bars_ties_lower_index_first(void **state)
+{
+    (void)state;
+    double w[20];
+    for (int i = 0; i < 20; i++)
+        w[i] = 0.05;
+    int out[12];
+    double others;
+    assert_int_equal(sk_panel_bars(w, 20, 12, out, &others), 12);
+    for (int i = 0; i < 12; i++)
+        assert_int_equal(out[i], i);
+    assert_float_equal(others, 0.4, 1e-12);
+}
+
+/* 100 000 keys, one with half the weight and the rest sharing the other
+ * half: it leads, and the 99 988 not shown weigh 0.5 * 99988 / 99999. */
+static void test_panel_bars_many_keys(void **state)
+{
+    (void)state;
+    enum { N = 100000, HEAVY = 77777 };
+    double *w = malloc(N * sizeof *w);
+    assert_non_null(w);
+    for (int i = 0; i < N; i++)
+        w[i] = 0.5 / (N - 1);
+    w[HEAVY] = 0.5;
+    int out[12];
+    double others;
+    assert_int_equal(sk_panel_bars(w, N, 12, out, &others), 12);
+    assert_int_equal(out[0], HEAVY);
+    for (int i = 1; i < 12; i++)
+        assert_int_equal(out[i], i - 1);
+    assert_float_equal(others, 0.5 * 99988.0 / 99999.0, 1e-9);
+    free(w);
+}
+
+/* Drawing the panel with 30 keys under knn (k = 4) goes through the same
+ * path as the helper; the frame must come out without a Cairo error. */
+static void test_panel_draws_thirty_keys(void **state)
+{
+    (void)state;
+    drawn d = draw_frame(SCENE_HEAD "layers: [panel]\n"
+                                    "attention: {kernel: knn, k: 4}\n"
+                                    "keys: [{generate: {clusters: 5, per_cluster: 6, spread: "
+                                    "0.3, seed: 7, x: [-1.5, 1.5], y: [-1, 1]}}]\n",
+                         12);
+    const sk_rect *panel = &d.layout.panel;
+    assert_true(ink(&d, panel->x, panel->y, panel->x + panel->w, panel->y + panel->h, BACKGROUND,
+                    40) > 100);
+    drawn_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_field_one_key_fills_the_plot),
+        cmocka_unit_test(test_field_two_keys_blend_and_contour),
+        cmocka_unit_test(test_field_unreached_is_background),
+        cmocka_unit_test(test_field_scalar_uses_the_ramp),
+        cmocka_unit_test(test_caption_only_between_start_and_end),
+        cmocka_unit_test(test_query_trail_reaches_back_1_5_s),
+        cmocka_unit_test(test_grid_numbers_along_the_bottom),
+        cmocka_unit_test(test_panel_bars_few_keep_scene_order),
+        cmocka_unit_test(test_panel_bars_thirty_keys),
+        cmocka_unit_test(test_panel_bars_ties_lower_index_first),
+        cmocka_unit_test(test_panel_bars_many_keys),
+        cmocka_unit_test(test_panel_draws_thirty_keys),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
