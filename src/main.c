@@ -1,4 +1,4 @@
-/* main.c — the command line: arguments become a render or export job. The
+/* main.c — the command line: arguments become a render, still or export job. The
  * only place that prints usage, reports errors and chooses the exit status. */
 #include <errno.h>
 #include <getopt.h>
@@ -23,12 +23,15 @@ enum { EXIT_RUNTIME = 1, EXIT_INPUT = 2, EXIT_INTERRUPTED = 130 };
 static const char usage_text[] =
     "usage: softknn render SCENE [options]\n"
     "       softknn weights SCENE [--format csv|json] [--every N] [--frames A:B] [-o FILE] [-y]\n"
+    "       softknn still SCENE --at TIME -o FILE.png|.svg|.pdf [--size WxH] [-y] [-q]\n"
     "       softknn check SCENE\n"
     "       softknn --help | --version\n"
     "\n"
     "render: draws a scene file as a video that shows attention as soft k-nearest-neighbours.\n"
     "weights: writes every frame's numbers (query, kernel, weights, output, entropy) as CSV\n"
     "or JSON, to FILE or standard output, for plotting; see docs/weights.md.\n"
+    "still: draws the frame at one moment as a PNG image, or as an SVG or PDF drawing\n"
+    "whose shapes stay shapes and text stays text (for slides and papers).\n"
     "check: validates a scene (every error, with file:line:col) and summarises it.\n"
     "\n"
     "render options:\n"
@@ -51,6 +54,14 @@ static const char usage_text[] =
     "  --every N           only frames whose index is a multiple of N (default 1)\n"
     "  --frames A:B        as for render\n"
     "  -o, --output FILE   default: standard output\n"
+    "\n"
+    "still options:\n"
+    "  --at TIME           the moment: seconds (2.5) or \"1.5s\", \"250ms\", \"2:03.5\"; the\n"
+    "                      frame is round(TIME x fps), clamped to the scene's last frame\n"
+    "  -o, --output FILE   the extension picks the format: .png, .svg or .pdf\n"
+    "                      (SVG and PDF are one point per pixel)\n"
+    "  --size WxH          as for render\n"
+    "  -y, -q              as for render\n"
     "\n"
     "exit status: 0 done, 1 runtime failure, 2 bad input, 130 interrupted\n";
 
@@ -281,6 +292,58 @@ static int command_weights(int argc, char **argv)
     return exit_code(status);
 }
 
+static int command_still(int argc, char **argv)
+{
+    enum { OPT_AT = 256, OPT_SIZE };
+    static const struct option options[] = {{"output", required_argument, NULL, 'o'},
+                                            {"at", required_argument, NULL, OPT_AT},
+                                            {"size", required_argument, NULL, OPT_SIZE},
+                                            {"overwrite", no_argument, NULL, 'y'},
+                                            {"quiet", no_argument, NULL, 'q'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
+    sk_still_job job = {0};
+    bool have_time = false;
+    int opt;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":o:yqh", options, NULL)) != -1) {
+        switch (opt) {
+        case 'o': job.output = optarg; break;
+        case 'y': job.overwrite = true; break;
+        case 'q': job.quiet = true; break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        case OPT_AT:
+            if (!sk_scene_parse_time(optarg, &job.time))
+                return fail_input("--at: expected a time (seconds, or \"1.5s\", \"250ms\", "
+                                  "\"2:03.5\"), found '%s'",
+                                  optarg);
+            have_time = true;
+            break;
+        case OPT_SIZE:
+            if (parse_size(optarg, &job.width, &job.height))
+                return fail_input("--size: expected WxH with each side 16 to 8192, found '%s'",
+                                  optarg);
+            break;
+        case ':': return fail_input("%s needs a value", argv[optind - 1]);
+        default: return fail_input("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return fail_input("still needs a scene file");
+    if (optind != argc - 1)
+        return fail_input("still takes one scene file, found also '%s'", argv[optind + 1]);
+    if (!have_time)
+        return fail_input("still needs --at TIME, the moment to draw");
+    if (!job.output)
+        return fail_input("still needs -o FILE.png, FILE.svg or FILE.pdf");
+    job.scene_path = argv[optind];
+    sk_error err = {0};
+    sk_status status = sk_still(&job, &err);
+    if (status != SK_OK)
+        report(&err);
+    return exit_code(status);
+}
+
 static const char *const path_kind_names[SK_PATH_KIND_COUNT] = {[SK_PATH_SPLINE] = "spline",
                                                                 [SK_PATH_POLYLINE] = "polyline",
                                                                 [SK_PATH_BEZIER] = "bezier",
@@ -381,6 +444,8 @@ int main(int argc, char **argv)
         return command_render(argc - 1, argv + 1);
     if (strcmp(command, "weights") == 0)
         return command_weights(argc - 1, argv + 1);
+    if (strcmp(command, "still") == 0)
+        return command_still(argc - 1, argv + 1);
     if (strcmp(command, "check") == 0)
         return command_check(argc - 1, argv + 1);
     return fail_input("unknown command '%s'", command);

@@ -86,14 +86,28 @@ static void paint_layer(painter *p, int layer, double opacity)
     cairo_paint_with_alpha(p->cr, opacity);
 }
 
+/* Grey antialiasing, no hinting, unhinted metrics: glyphs drawn where they
+ * fall whatever the machine's fontconfig prefers, so a frame is the same on
+ * every machine (golden images) and text does not jitter as it moves. */
+static void pin_font_options(cairo_t *cr)
+{
+    cairo_font_options_t *options = cairo_font_options_create();
+    cairo_font_options_set_antialias(options, CAIRO_ANTIALIAS_GRAY);
+    cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
+    cairo_set_font_options(cr, options);
+    cairo_font_options_destroy(options);
+}
+
 sk_status sk_draw_frame(cairo_t *cr, const sk_layout *layout, const sk_scene *scene,
                         const sk_timeline *timeline, const sk_frame *frame, sk_error *err)
 {
+    cairo_save(cr);
+    pin_font_options(cr); /* before the Pango layout, which takes them from cr */
     painter p = {cr,  layout, pango_cairo_create_layout(cr), scene, timeline, frame,
                  0.0, 0.0,    &palettes[scene->theme]};
     if (scene->value_kind == SK_VALUE_SCALAR)
         scalar_range(scene, &p.scalar_lo, &p.scalar_hi);
-    cairo_save(cr);
     /* SOURCE, not OVER: the surface is reused, and a translucent background
      * must replace the previous frame rather than blend with it. */
     cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);

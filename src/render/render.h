@@ -51,4 +51,27 @@ void sk_evaluator_free(sk_evaluator *evaluator);
  * points into the evaluator: valid until its next sk_evaluate. */
 void sk_evaluate(sk_evaluator *evaluator, const sk_frame_state *state, sk_frame *frame);
 
+/* ---- Stills (still.c): one frame as an image file ------------------------ */
+
+typedef struct sk_still_job {
+    const char *scene_path;
+    const char *output; /* the extension picks the format: .png, .svg or .pdf (any case) */
+    double time;        /* seconds, >= 0; the frame is round(time x fps), clamped to the scene */
+    int width, height;  /* pixels (SVG, PDF: points, one per pixel); 0 keeps the scene's */
+    bool overwrite;     /* replace an existing output (-y) */
+    bool quiet;         /* no summary on stderr */
+} sk_still_job;
+
+/* Draws one frame of the job's scene into job->output, written under a
+ * temporary name and renamed into place only when complete. SK_EINPUT for
+ * a bad scene, an unknown extension or an existing output without
+ * overwrite (nothing is written); SK_ERUNTIME when Cairo or the file
+ * system failed (the output path is left as it was). */
+sk_status sk_still(const sk_still_job *job, sk_error *err);
+
+
+/* The frame shown at a time (seconds): round(seconds x fps), clamped to
+ * [0, frame count - 1]. */
+int64_t sk_still_frame(const sk_scene *scene, double seconds);
+
 #endif

@@ -923,6 +923,20 @@ void sk_scene_free(sk_scene *scene)
     free(scene);
 }
 
+bool sk_scene_parse_time(const char *text, double *seconds)
+{
+    /* Plain seconds too: on a command line no YAML tells numbers from strings. */
+    if ((text[0] >= '0' && text[0] <= '9') || text[0] == '.') {
+        char *end;
+        double v = strtod(text, &end);
+        if (*end == '\0' && isfinite(v)) {
+            *seconds = v;
+            return true;
+        }
+    }
+    return sk_yr_parse_time(text, seconds);
+}
+
 int64_t sk_scene_frame_count(const sk_scene *scene)
 {
     if (!scene)

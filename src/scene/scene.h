@@ -203,6 +203,10 @@ void sk_scene_free(sk_scene *scene);
 typedef void (*sk_schema_visit)(const char *path, void *context);
 void sk_scene_schema(sk_schema_visit visit, void *context);
 
+/* A time as the command line writes it: seconds ("2.5"), or the scene
+ * format's strings ("1.5s", "250ms", "2:03.5", "1:02:03"). */
+bool sk_scene_parse_time(const char *text, double *seconds);
+
 /* Frames in the scene: round(duration * fps), at least 1. */
 int64_t sk_scene_frame_count(const sk_scene *scene);
 
