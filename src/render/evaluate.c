@@ -60,3 +60,16 @@ void sk_evaluate(sk_evaluator *e, const sk_frame_state *state, sk_frame *frame)
     frame->output = sk_blend_srgb(e->weights, e->colours, e->n);
     frame->scalar = sk_blend_scalar(e->weights, e->scalars, e->n);
 }
+
+sk_status sk_draw_scene_frame(cairo_t *cr, const sk_scene *scene, const sk_timeline *timeline,
+                              sk_evaluator *evaluator, int64_t index, sk_error *err)
+{
+    sk_frame_state state;
+    sk_timeline_state_at(timeline, index, &state);
+    sk_frame frame;
+    sk_evaluate(evaluator, &state, &frame);
+    sk_layout layout;
+    sk_layout_make(scene->width, scene->height, scene, state.camera_center, state.camera_zoom,
+                   &layout);
+    return sk_draw_frame(cr, &layout, scene, timeline, &frame, err);
+}

@@ -111,14 +111,7 @@ static sk_status open_canvas(render *r, sk_error *err)
 
 static sk_status draw_and_encode(render *r, int64_t index, sk_error *err)
 {
-    sk_frame_state state;
-    sk_timeline_state_at(r->timeline, index, &state);
-    sk_frame frame;
-    sk_evaluate(r->evaluator, &state, &frame);
-    sk_layout layout;
-    sk_layout_make(r->scene->width, r->scene->height, r->scene, state.camera_center,
-                   state.camera_zoom, &layout);
-    sk_status st = sk_draw_frame(r->cr, &layout, r->scene, r->timeline, &frame, err);
+    sk_status st = sk_draw_scene_frame(r->cr, r->scene, r->timeline, r->evaluator, index, err);
     if (st != SK_OK)
         return st;
     cairo_surface_flush(r->surface);

@@ -51,6 +51,12 @@ void sk_evaluator_free(sk_evaluator *evaluator);
  * points into the evaluator: valid until its next sk_evaluate. */
 void sk_evaluate(sk_evaluator *evaluator, const sk_frame_state *state, sk_frame *frame);
 
+/* Draws frame `index` of the scene into cr, whose target is the scene's
+ * width x height: the timeline's state, the evaluator's numbers, the layout
+ * at that frame's camera. The one path every output draws a frame by. */
+sk_status sk_draw_scene_frame(cairo_t *cr, const sk_scene *scene, const sk_timeline *timeline,
+                              sk_evaluator *evaluator, int64_t index, sk_error *err);
+
 /* ---- Stills (still.c): one frame as an image file ------------------------ */
 
 typedef struct sk_still_job {
@@ -68,7 +74,6 @@ typedef struct sk_still_job {
  * overwrite (nothing is written); SK_ERUNTIME when Cairo or the file
  * system failed (the output path is left as it was). */
 sk_status sk_still(const sk_still_job *job, sk_error *err);
-
 
 /* The frame shown at a time (seconds): round(seconds x fps), clamped to
  * [0, frame count - 1]. */

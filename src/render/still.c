@@ -163,18 +163,6 @@ static sk_status open_surface(still *s, const still_format *format, sk_error *er
     return SK_OK;
 }
 
-static sk_status draw(still *s, int64_t index, sk_error *err)
-{
-    sk_frame_state state;
-    sk_timeline_state_at(s->timeline, index, &state);
-    sk_frame frame;
-    sk_evaluate(s->evaluator, &state, &frame);
-    sk_layout layout;
-    sk_layout_make(s->scene->width, s->scene->height, s->scene, state.camera_center,
-                   state.camera_zoom, &layout);
-    return sk_draw_frame(s->cr, &layout, s->scene, s->timeline, &frame, err);
-}
-
 /* Everything drawn becomes bytes in the temporary file: the PNG encoded, or
  * the vector document completed by cairo_surface_finish. */
 static sk_status finish(still *s, const still_format *format, sk_error *err)
@@ -225,7 +213,7 @@ sk_status sk_still(const sk_still_job *job, sk_error *err)
         st = open_surface(&s, format, err);
     int64_t index = st == SK_OK ? sk_still_frame(s.scene, job->time) : 0;
     if (st == SK_OK)
-        st = draw(&s, index, err);
+        st = sk_draw_scene_frame(s.cr, s.scene, s.timeline, s.evaluator, index, err);
     if (st == SK_OK)
         st = finish(&s, format, err);
     if (st == SK_OK && !job->quiet)
