@@ -252,6 +252,31 @@ static sk_status read_video(loader *ld, const yaml_node_t *node)
     return status;
 }
 
+/* A mapping whose keys are all required, holding a start and an end time
+ * (end after start), as captions and sections are: reads the times and leaves
+ * the mapping's values in v for the caller's other keys. */
+static sk_status read_timed(loader *ld, const yaml_node_t *node, const char *path,
+                            const char *const *keys, int count, int start_key, yaml_node_t **v,
+                            double *start, double *end)
+{
+    char item[SK_YR_PATH_MAX];
+    sk_status status = sk_yr_mapping(&ld->r, node, path, keys, count, v);
+    if (status)
+        return status;
+    for (int i = 0; i < count; i++)
+        SK_TRY(status, sk_yr_require_key(&ld->r, node, path, keys[i], v[i]));
+    if (status)
+        return status;
+    sk_yr_subpath(item, sizeof item, "%s.start", path);
+    SK_TRY(status, sk_yr_time(&ld->r, v[start_key], item, &sk_time_range, start));
+    sk_yr_subpath(item, sizeof item, "%s.end", path);
+    SK_TRY(status, sk_yr_time(&ld->r, v[start_key + 1], item, &sk_time_range, end));
+    if (status == SK_OK && !(*end > *start))
+        status = sk_yr_fail(&ld->r, v[start_key + 1], item,
+                            "expected a time after start (%g s), found %g s", *start, *end);
+    return status;
+}
+
 enum { CAPTION_START, CAPTION_END, CAPTION_TEXT, CAPTION_COUNT };
 static const char *const caption_keys[CAPTION_COUNT] = {"start", "end", "text"};
 
@@ -260,20 +285,10 @@ static sk_status read_caption(loader *ld, const yaml_node_t *node, const char *p
     yaml_node_t *v[CAPTION_COUNT];
     char item[SK_YR_PATH_MAX];
     const char *text = NULL;
-    sk_status status = sk_yr_mapping(&ld->r, node, path, caption_keys, CAPTION_COUNT, v);
-    if (status)
+    sk_status status = read_timed(ld, node, path, caption_keys, CAPTION_COUNT, CAPTION_START, v,
+                                  &c->start, &c->end);
+    if (!v[CAPTION_START] || !v[CAPTION_END] || !v[CAPTION_TEXT]) /* reported as missing */
         return status;
-    for (int i = 0; i < CAPTION_COUNT; i++)
-        SK_TRY(status, sk_yr_require_key(&ld->r, node, path, caption_keys[i], v[i]));
-    if (status)
-        return status;
-    sk_yr_subpath(item, sizeof item, "%s.start", path);
-    SK_TRY(status, sk_yr_time(&ld->r, v[CAPTION_START], item, &sk_time_range, &c->start));
-    sk_yr_subpath(item, sizeof item, "%s.end", path);
-    SK_TRY(status, sk_yr_time(&ld->r, v[CAPTION_END], item, &sk_time_range, &c->end));
-    if (status == SK_OK && !(c->end > c->start))
-        status = sk_yr_fail(&ld->r, v[CAPTION_END], item,
-                            "expected a time after start (%g s), found %g s", c->start, c->end);
     sk_yr_subpath(item, sizeof item, "%s.text", path);
     SK_TRY(status, sk_yr_string(&ld->r, v[CAPTION_TEXT], item, &text));
     if (text && !(c->text = sk_copy_string(ld, text)))
@@ -355,22 +370,12 @@ static sk_status section_item(loader *ld, const yaml_node_t *node, const char *p
     yaml_node_t *v[SECTION_COUNT];
     char sub[SK_YR_PATH_MAX];
     const char *name = NULL;
-    sk_status status = sk_yr_mapping(&ld->r, node, path, section_keys, SECTION_COUNT, v);
-    if (status)
-        return status;
-    for (int i = 0; i < SECTION_COUNT; i++)
-        SK_TRY(status, sk_yr_require_key(&ld->r, node, path, section_keys[i], v[i]));
-    if (status)
+    sk_status status = read_timed(ld, node, path, section_keys, SECTION_COUNT, SECTION_START, v,
+                                  &sec->start, &sec->end);
+    if (!v[SECTION_NAME] || !v[SECTION_START] || !v[SECTION_END]) /* reported as missing */
         return status;
     sk_yr_subpath(sub, sizeof sub, "%s.name", path);
     SK_TRY(status, sk_yr_string(&ld->r, v[SECTION_NAME], sub, &name));
-    sk_yr_subpath(sub, sizeof sub, "%s.start", path);
-    SK_TRY(status, sk_yr_time(&ld->r, v[SECTION_START], sub, &sk_time_range, &sec->start));
-    sk_yr_subpath(sub, sizeof sub, "%s.end", path);
-    SK_TRY(status, sk_yr_time(&ld->r, v[SECTION_END], sub, &sk_time_range, &sec->end));
-    if (status == SK_OK && !(sec->end > sec->start))
-        status = sk_yr_fail(&ld->r, v[SECTION_END], sub,
-                            "expected a time after start (%g s), found %g s", sec->start, sec->end);
     if (name && !(sec->name = sk_copy_string(ld, name)))
         return SK_ENOMEM;
     return status;
