@@ -36,8 +36,7 @@ static void stroke_dashed(painter *p, double on, double off, double width, doubl
     cairo_set_dash(p->cr, NULL, 0, 0);
 }
 
-/* 1, 2 or 5 times a power of ten, near span / lines. */
-static double nice_step(double span, double lines)
+double sk_nice_step(double span, double lines)
 {
     double raw = span / lines;
     double power = pow(10.0, floor(log10(raw)));
@@ -57,9 +56,7 @@ static plot_view view_of(const sk_layout *l)
         (l->origin_y - l->plot.y - l->plot.h) / l->scale, (l->origin_y - l->plot.y) / l->scale};
 }
 
-/* "2", "0.5", "−1.5": as many decimals as the step needs, a true minus sign,
- * and never "−0". */
-static void tick_label(double value, double step, char *out, size_t size)
+void sk_tick_label(double value, double step, char *out, size_t size)
 {
     int decimals = step >= 1.0 ? 0 : (int)ceil(-log10(step) - 1e-9);
     char digits[32];
@@ -83,7 +80,7 @@ static void paint_tick_label(painter *p, int axis, double value, double step, do
     if (from_start < sk_u(p, TICK_CORNER) || to_end < sk_u(p, TICK_ROOM))
         return;
     char label[32];
-    tick_label(value, step, label, sizeof label);
+    sk_tick_label(value, step, label, sizeof label);
     text_style s = {.size = TICK_SIZE, .color = p->pal->muted, .align_y = 1.0, .halo = true};
     if (x_axis)
         sk_draw_text(p, label, at + gap, r->y + r->h - gap, &s);
@@ -96,7 +93,7 @@ void sk_paint_grid(painter *p)
     cairo_t *cr = p->cr;
     const sk_layout *l = p->layout;
     plot_view v = view_of(l);
-    double step = nice_step(fmax(v.x1 - v.x0, v.y1 - v.y0), GRID_LINES_ACROSS);
+    double step = sk_nice_step(fmax(v.x1 - v.x0, v.y1 - v.y0), GRID_LINES_ACROSS);
 
     cairo_save(cr);
     cairo_rectangle(cr, l->plot.x, l->plot.y, l->plot.w, l->plot.h);

@@ -3,13 +3,29 @@
 
 #include "painter.h"
 
-double sk_draw_text(painter *p, const char *text, double x, double y, const text_style *s)
+static void set_font(painter *p, double size, bool bold)
 {
     PangoFontDescription *font = pango_font_description_from_string(FONT_FAMILY);
-    pango_font_description_set_absolute_size(font, sk_u(p, s->size) * PANGO_SCALE);
-    pango_font_description_set_weight(font, s->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_absolute_size(font, sk_u(p, size) * PANGO_SCALE);
+    pango_font_description_set_weight(font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
     pango_layout_set_font_description(p->text, font);
     pango_font_description_free(font);
+}
+
+double sk_text_width(painter *p, const char *text, double size, bool bold)
+{
+    set_font(p, size, bold);
+    pango_layout_set_text(p->text, text, -1);
+    pango_layout_set_width(p->text, -1);
+    pango_layout_set_ellipsize(p->text, PANGO_ELLIPSIZE_NONE);
+    PangoRectangle logical;
+    pango_layout_get_pixel_extents(p->text, NULL, &logical);
+    return logical.width;
+}
+
+double sk_draw_text(painter *p, const char *text, double x, double y, const text_style *s)
+{
+    set_font(p, s->size, s->bold);
     pango_layout_set_text(p->text, text, -1);
     pango_layout_set_width(p->text, s->max_width > 0 ? (int)(s->max_width * PANGO_SCALE) : -1);
     pango_layout_set_ellipsize(p->text,

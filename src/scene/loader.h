@@ -45,9 +45,13 @@ typedef struct loader {
     bool has_view_x, has_view_y; /* whether view.x / view.y were given */
     bool has_camera_center;      /* whether camera.center was given */
     bool has_keys, has_route;    /* the two things a scene must say */
-    bool kernel_known;           /* false after a bad kernel name: skip parameter checks */
-    bool root_ok;                /* the scene file's own root was a mapping */
-    sk_loc root_loc;             /* where it starts, for "missing required key" */
+    /* "file:line:col" of view.kind, view.rows and view.curve ("" when not
+     * given), for the checks that need the whole scene */
+    char view_kind_where[SK_YR_PATH_MAX * 2], rows_where[SK_YR_PATH_MAX * 2],
+        curve_where[SK_YR_PATH_MAX * 2];
+    bool kernel_known; /* false after a bad kernel name: skip parameter checks */
+    bool root_ok;      /* the scene file's own root was a mapping */
+    sk_loc root_loc;   /* where it starts, for "missing required key" */
     pending_parameter *pending;
     int pending_count, pending_cap;
     const char *include_stack[INCLUDE_DEPTH_MAX]; /* real paths of the files being read */

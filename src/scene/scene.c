@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,10 @@
  * their span on each side, or VIEW_PAD_FLAT units when the span is 0. */
 #define VIEW_PAD 0.15
 #define VIEW_PAD_FLAT 1.0
+
+#define MATRIX_ROWS_DEFAULT 16 /* instants in the matrix view: a row every 0.6 s of a 10 s video   \
+                                */
+#define MATRIX_ROWS_MAX 1000   /* more rows than any frame has pixels for */
 
 /* Seconds: above 0 and at most a day. */
 static const sk_yr_range duration_range = {0.0, 86400.0, true, "greater than 0 and at most 86400"};
@@ -455,13 +460,62 @@ static sk_status read_extent(loader *ld, const yaml_node_t *node, const char *pa
                       found[0], found[1]);
 }
 
-enum { VIEW_X, VIEW_Y, VIEW_COUNT };
-static const char *const view_keys[VIEW_COUNT] = {"x", "y"};
+static const char *const view_kinds[SK_VIEW_KIND_COUNT] = {[SK_VIEW_PLANE] = "plane",
+                                                           [SK_VIEW_REGRESSION1D] = "regression1d",
+                                                           [SK_VIEW_MATRIX] = "matrix"};
+
+const char *sk_view_kind_name(sk_view_kind kind)
+{
+    return (unsigned)kind < SK_VIEW_KIND_COUNT ? view_kinds[kind] : NULL;
+}
+
+/* "file:line:col" of node, for a check made once the whole scene is read. */
+static void note_where(const loader *ld, const yaml_node_t *node, char *out, size_t size)
+{
+    snprintf(out, size, "%s:%d:%d", ld->r.file, sk_yr_line(node), sk_yr_col(node));
+}
+
+/* view.curve: points of the true function, x strictly ascending, so that it
+ * is a function of x and can be drawn left to right. */
+static sk_status read_curve(loader *ld, const yaml_node_t *node)
+{
+    sk_scene *s = ld->scene;
+    char path[SK_YR_PATH_MAX];
+    sk_status status =
+        sk_yr_require_type(&ld->r, node, "view.curve", YAML_SEQUENCE_NODE, "a list of points");
+    if (status)
+        return status;
+    size_t n = sk_yr_item_count(node);
+    if (n < 2 || n > POINTS_MAX)
+        return sk_yr_fail(&ld->r, node, "view.curve", "expected 2 to %d points, found %zu",
+                          POINTS_MAX, n);
+    free(s->curve);
+    s->curve_count = 0;
+    if (!(s->curve = malloc(n * sizeof *s->curve)))
+        return sk_error_nomem(ld->log.err);
+    for (size_t i = 0; i < n && status == SK_OK; i++) {
+        const yaml_node_t *item = sk_yr_item(&ld->r, node, i);
+        snprintf(path, sizeof path, "view.curve[%zu]", i);
+        status = sk_yr_vec2(&ld->r, item, path, &sk_coord_range, &s->curve[i]);
+        if (status == SK_OK && i > 0 && !(s->curve[i].x > s->curve[i - 1].x))
+            status = sk_yr_fail(&ld->r, item, path,
+                                "expected x greater than the previous point's (%g), found %g",
+                                s->curve[i - 1].x, s->curve[i].x);
+    }
+    if (status == SK_OK)
+        s->curve_count = (int)n;
+    note_where(ld, node, ld->curve_where, sizeof ld->curve_where);
+    return status;
+}
+
+enum { VIEW_X, VIEW_Y, VIEW_KIND, VIEW_ROWS, VIEW_CURVE, VIEW_COUNT };
+static const char *const view_keys[VIEW_COUNT] = {"x", "y", "kind", "rows", "curve"};
 
 static sk_status read_view(loader *ld, const yaml_node_t *node)
 {
     yaml_node_t *v[VIEW_COUNT];
     sk_scene *s = ld->scene;
+    int kind;
     sk_status status = sk_yr_mapping(&ld->r, node, "view", view_keys, VIEW_COUNT, v);
     if (status)
         return status;
@@ -469,7 +523,17 @@ static sk_status read_view(loader *ld, const yaml_node_t *node)
         ld->has_view_x = true;
     if (v[VIEW_Y] && read_extent(ld, v[VIEW_Y], "view.y", &s->view_min.y, &s->view_max.y) == SK_OK)
         ld->has_view_y = true;
-    return SK_OK;
+    if (v[VIEW_KIND] && sk_read_choice(ld, v[VIEW_KIND], "view.kind", "view kind", view_kinds,
+                                       SK_VIEW_KIND_COUNT, &kind) == SK_OK) {
+        s->view_kind = (sk_view_kind)kind;
+        note_where(ld, v[VIEW_KIND], ld->view_kind_where, sizeof ld->view_kind_where);
+    }
+    if (v[VIEW_ROWS] &&
+        sk_yr_int(&ld->r, v[VIEW_ROWS], "view.rows", 1, MATRIX_ROWS_MAX, &s->matrix_rows) == SK_OK)
+        note_where(ld, v[VIEW_ROWS], ld->rows_where, sizeof ld->rows_where);
+    if (v[VIEW_CURVE])
+        SK_TRY(status, read_curve(ld, v[VIEW_CURVE]));
+    return status;
 }
 
 /* ---------------------------------------------------------------------------
@@ -782,18 +846,50 @@ static void default_route(sk_scene *s, sk_vec2 lo, sk_vec2 hi)
     p->closed = true;
 }
 
+/* regression1d: the query sweeps the samples' x range once, left to right,
+ * along the x axis. Returns false when memory ran out. */
+static bool default_sweep(sk_scene *s, double x0, double x1)
+{
+    sk_path *p = &s->query_path;
+    if (!(p->points = malloc(2 * sizeof *p->points)))
+        return false;
+    p->kind = SK_PATH_POLYLINE;
+    p->points[0] = (sk_vec2){x0, 0.0};
+    p->points[1] = (sk_vec2){x1 > x0 ? x1 : x0 + 1.0, 0.0}; /* a path needs length */
+    p->point_count = 2;
+    p->closed = false;
+    return true;
+}
+
+/* regression1d draws the samples at (x, value) beside the true curve: the
+ * view covers those, not the keys' positions. */
+static void regression_box(const sk_scene *s, sk_vec2 *lo, sk_vec2 *hi)
+{
+    *lo = *hi = (sk_vec2){s->keys[0].at.x, s->keys[0].scalar};
+    for (int i = 0; i < s->key_count; i++)
+        include_point((sk_vec2){s->keys[i].at.x, s->keys[i].scalar}, lo, hi);
+    for (int i = 0; i < s->curve_count; i++)
+        include_point(s->curve[i], lo, hi);
+}
+
 /* Fills what the files left out and depends on the keys: the query's route,
  * the view axes (the keys' and route's box), and the camera (the view's
  * centre, unless a file placed it). */
-static void default_view(loader *ld)
+static sk_status default_view(loader *ld)
 {
     sk_scene *s = ld->scene;
     sk_vec2 lo = s->keys[0].at, hi = lo;
     for (int i = 0; i < s->key_count; i++)
         include_point(s->keys[i].at, &lo, &hi);
-    if (!ld->has_route)
-        default_route(s, lo, hi);
-    include_route(&s->query_path, &lo, &hi);
+    if (s->view_kind == SK_VIEW_REGRESSION1D) {
+        if (!ld->has_route && !default_sweep(s, lo.x, hi.x))
+            return sk_error_nomem(ld->log.err);
+        regression_box(s, &lo, &hi);
+    } else {
+        if (!ld->has_route)
+            default_route(s, lo, hi);
+        include_route(&s->query_path, &lo, &hi);
+    }
     if (!ld->has_view_x)
         pad_axis(lo.x, hi.x, &s->view_min.x, &s->view_max.x);
     if (!ld->has_view_y)
@@ -801,6 +897,51 @@ static void default_view(loader *ld)
     if (!ld->has_camera_center)
         s->camera_center =
             (sk_vec2){(s->view_min.x + s->view_max.x) / 2, (s->view_min.y + s->view_max.y) / 2};
+    return SK_OK;
+}
+
+/* Logs "where: message" as one error line. */
+static void log_at(loader *ld, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void log_at(loader *ld, const char *where, const char *fmt, ...)
+{
+    char line[SK_ERROR_MAX / 4];
+    int used = snprintf(line, sizeof line, "%s: ", where);
+    va_list args;
+    va_start(args, fmt);
+    if (used > 0 && (size_t)used < sizeof line)
+        vsnprintf(line + used, sizeof line - (size_t)used, fmt, args);
+    va_end(args);
+    sk_yr_log_line(&ld->log, line);
+}
+
+/* What a view kind needs of the rest of the scene, and keys it does not read. */
+static void check_view(loader *ld)
+{
+    const sk_scene *s = ld->scene;
+    const char *kind = sk_view_kind_name(s->view_kind);
+    if (ld->rows_where[0] && s->view_kind != SK_VIEW_MATRIX)
+        log_at(ld, ld->rows_where, "view.rows: the %s view does not use rows (only matrix does)",
+               kind);
+    if (ld->curve_where[0] && s->view_kind != SK_VIEW_REGRESSION1D)
+        log_at(ld, ld->curve_where,
+               "view.curve: the %s view does not use a curve (only regression1d does)", kind);
+    if (s->view_kind != SK_VIEW_REGRESSION1D || !ld->has_keys || s->key_count == 0)
+        return;
+    if (s->value_kind != SK_VALUE_SCALAR) {
+        log_at(ld, ld->view_kind_where,
+               "view.kind: regression1d needs number values, found colours in keys");
+        return;
+    }
+    for (int i = 0; i < s->key_count; i++) {
+        if (s->keys[i].at.y != 0.0) { /* the kernel must see distance in x only */
+            log_at(ld, ld->view_kind_where,
+                   "view.kind: regression1d needs every key on the x axis (at: [x, 0]), "
+                   "found key %d ('%s') at y = %g",
+                   i + 1, s->keys[i].label ? s->keys[i].label : "", s->keys[i].at.y);
+            return;
+        }
+    }
 }
 
 /* What no single value can say wrong: required parts, parameters the kernel
@@ -816,6 +957,7 @@ static void check_whole(loader *ld, const char *name)
                     "scene: missing required key 'keys'");
         sk_yr_log_line(&ld->log, e.message);
     }
+    check_view(ld);
     unsigned reads = sk_kernel_parameters(&s->kernel);
     for (int i = 0; ld->kernel_known && i < ld->pending_count; i++) {
         const pending_parameter *p = &ld->pending[i];
@@ -841,6 +983,7 @@ static void set_defaults(sk_scene *s)
     s->query_path.closed = true;
     s->query_ease = (sk_ease){.kind = SK_EASE_LINEAR};
     s->camera_zoom = 1.0;
+    s->matrix_rows = MATRIX_ROWS_DEFAULT;
     s->layer_count = 0;
     for (int i = 0; i < SK_LAYER_COUNT; i++) {
         if (sk_layer_default((sk_layer_kind)i))
@@ -868,7 +1011,7 @@ static sk_status load(const char *text, size_t len, const char *name, sk_scene *
         status = ld.log.count > 0 ? SK_EINPUT : SK_OK;
     }
     if (status == SK_OK)
-        default_view(&ld);
+        status = default_view(&ld);
     if (ld.log.count > SK_YR_ERRORS_MAX && err) {
         size_t used = strlen(err->message);
         snprintf(err->message + used, sizeof err->message - used, "\n%s: %d more errors not shown",
@@ -922,6 +1065,7 @@ void sk_scene_free(sk_scene *scene)
     sk_free_motion(scene);
     free_captions(scene);
     free_sections(scene);
+    free(scene->curve);
     free(scene->audio_path);
     free(scene->title);
     free(scene->source);

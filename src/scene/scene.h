@@ -127,6 +127,17 @@ typedef struct sk_path {
     sk_track track;                /* keyframes: the position over time (dims 2) */
 } sk_path;
 
+/* What the plot shows. */
+typedef enum sk_view_kind {
+    SK_VIEW_PLANE,        /* the keys and the query on the 2-D plane */
+    SK_VIEW_REGRESSION1D, /* samples (x, value), the true curve, the estimate traced along x */
+    SK_VIEW_MATRIX,       /* the plane, and a queries x keys heatmap in place of the panel */
+    SK_VIEW_KIND_COUNT
+} sk_view_kind;
+
+/* The view kind's scene-file name ("matrix"), or NULL. */
+const char *sk_view_kind_name(sk_view_kind kind);
+
 /* Text shown from start to end (seconds). */
 typedef struct sk_caption {
     double start, end;
@@ -159,7 +170,11 @@ typedef struct sk_scene {
     char *audio_path;    /* an audio file to mux (relative to the working directory), or NULL */
     double audio_offset; /* seconds into the video where the audio starts (may be < 0) */
 
-    sk_vec2 view_min, view_max; /* the plot's extents, scene units */
+    sk_vec2 view_min, view_max; /* the plot's extents, scene units (regression1d: x and value) */
+    sk_view_kind view_kind;
+    int matrix_rows; /* matrix: the query at this many instants, >= 1 */
+    sk_vec2 *curve;  /* regression1d: the true function as points, x ascending, or NULL */
+    int curve_count; /* 0, or >= 2 */
 
     sk_vec2 camera_center; /* the view's centre, scene units (default: view's centre) */
     double camera_zoom;    /* > 1 shows less of the plane, larger (default 1) */

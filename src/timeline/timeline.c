@@ -133,6 +133,8 @@ void sk_timeline_state_at(const sk_timeline *tl, int64_t frame, sk_frame_state *
         sk_track_eval(&scene->query_path.track, t, xy);
         out->query = (sk_vec2){xy[0], xy[1]};
     }
+    if (scene->view_kind == SK_VIEW_REGRESSION1D)
+        out->query.y = 0.0; /* the query moves along x: the kernel sees distance in x only */
     out->kernel = scene->kernel;
     animate_kernel(tl, t, &out->kernel);
     out->camera_center =
