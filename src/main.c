@@ -389,8 +389,14 @@ static void print_summary(const sk_scene *s)
     else if (p->kind != SK_PATH_ELLIPSE)
         printf(", %d points", p->point_count);
     printf("%s\n", p->closed && p->kind != SK_PATH_KEYFRAMES ? ", closed" : "");
-    printf("  view      x %g..%g, y %g..%g\n", s->view_min.x, s->view_max.x, s->view_min.y,
+    printf("  view      %s, x %g..%g, %s %g..%g", sk_view_kind_name(s->view_kind), s->view_min.x,
+           s->view_max.x, s->view_kind == SK_VIEW_REGRESSION1D ? "value" : "y", s->view_min.y,
            s->view_max.y);
+    if (s->view_kind == SK_VIEW_MATRIX)
+        printf(", %d rows", s->matrix_rows);
+    if (s->curve_count > 0)
+        printf(", true curve of %d points", s->curve_count);
+    printf("\n");
     printf("  layers   ");
     for (int i = 0; i < s->layer_count; i++)
         printf(" %s", sk_layer_name(s->layer_order[i]));

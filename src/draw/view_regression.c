@@ -229,9 +229,13 @@ void sk_paint_regression_bars(painter *p)
     snprintf(label, sizeof label, "max %.2f", top);
     double right = g.bars.x - sk_u(p, 10);
     sk_draw_text(p, "weights", right, g.bars.y, &s);
-    sk_draw_text(p, label, right, g.bars.y + sk_u(p, SMALL_SIZE * 1.3), &s);
-    if (!(top > 0.0))
+    if (!p->frame->has_output) { /* a compact kernel reaches no sample */
+        s.align_x = 0.0;
+        sk_draw_text(p, "no sample within σ of the query: no estimate here", g.bars.x + sk_u(p, 10),
+                     g.bars.y, &s);
         return;
+    }
+    sk_draw_text(p, label, right, g.bars.y + sk_u(p, SMALL_SIZE * 1.3), &s);
     double width = fmin(sk_u(p, BAR_MAX_WIDTH), BAR_SPACING * g.bars.w / p->scene->key_count);
     width = fmax(width, 1.0);
     double base = g.bars.y + g.bars.h, full = g.bars.h * BAR_HEADROOM;
@@ -304,6 +308,42 @@ static void paint_trace(painter *p, const geometry *g, samples *s)
     cairo_stroke(cr);
 }
 
+/* The bandwidth as a bracket from q - sigma to q + sigma under the strip,
+ * cut at the axis' ends (an end beyond them loses its tick), with its value
+ * on the roomier side. */
+static void paint_sigma(painter *p, const geometry *g, double sigma, double q)
+{
+    cairo_t *cr = p->cr;
+    double a = px_x(g, q - sigma), b = px_x(g, q + sigma);
+    double y = g->sigma.y + sk_u(p, 12), tick = sk_u(p, 7);
+    cairo_save(cr);
+    clip_to(cr, (sk_rect){g->sigma.x, y - tick - 1, g->sigma.w, 2 * tick + 2});
+    cairo_move_to(cr, a, y - tick);
+    cairo_line_to(cr, a, y + tick);
+    cairo_move_to(cr, a, y);
+    cairo_line_to(cr, b, y);
+    cairo_move_to(cr, b, y - tick);
+    cairo_line_to(cr, b, y + tick);
+    cairo_set_line_width(cr, sk_u(p, 2.5));
+    sk_set_color(cr, p->pal->line, 0.75);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    a = fmax(a, g->sigma.x);
+    b = fmin(b, g->sigma.x + g->sigma.w);
+    char label[48];
+    snprintf(label, sizeof label, "±σ = %.2f", sigma);
+    bool right = px_x(g, q) < g->curve.x + g->curve.w / 2; /* toward the roomier side */
+    text_style st = {.size = SMALL_SIZE,
+                     .color = p->pal->text,
+                     .align_x = right ? 0.0 : 1.0,
+                     .align_y = 0.5,
+                     .halo = true};
+    double width = sk_text_width(p, label, SMALL_SIZE, false), left_end = g->sigma.x + width,
+           right_end = g->sigma.x + g->sigma.w - width; /* kept inside the axis' span */
+    double x = right ? fmin(b + sk_u(p, 10), right_end) : fmax(a - sk_u(p, 10), left_end);
+    sk_draw_text(p, label, x, y, &st);
+}
+
 /* The kernel's shape under the query, on the bars' scale: at x it is the
  * heaviest sample's bar times K(x - q) / K(x_top - q), so it passes through
  * the top of every bar. K's ratio comes from the core, as the weights of two
@@ -311,11 +351,14 @@ static void paint_trace(painter *p, const geometry *g, samples *s)
 static void paint_kernel(painter *p, const geometry *g, const samples *s)
 {
     const sk_kernel *k = &p->frame->state->kernel;
-    int top_index;
-    if (!(sk_kernel_parameters(k) & SK_USES_BANDWIDTH) || !(heaviest(p, &top_index) > 0.0))
+    if (!(sk_kernel_parameters(k) & SK_USES_BANDWIDTH))
         return;
-    double q = p->frame->state->query.x, base = g->bars.y + g->bars.h,
-           full = g->bars.h * BAR_HEADROOM;
+    double q = p->frame->state->query.x;
+    paint_sigma(p, g, k->bandwidth, q);
+    int top_index;
+    if (!(heaviest(p, &top_index) > 0.0))
+        return;
+    double base = g->bars.y + g->bars.h, full = g->bars.h * BAR_HEADROOM;
     int steps = (int)ceil(g->bars.w / KERNEL_PIXELS);
     cairo_t *cr = p->cr;
     cairo_save(cr);
@@ -333,34 +376,6 @@ static void paint_kernel(painter *p, const geometry *g, const samples *s)
     sk_set_color(cr, p->pal->line, 0.75);
     cairo_stroke(cr);
     cairo_restore(cr);
-
-    /* The bandwidth as a bracket from q - sigma to q + sigma under the strip,
-     * cut at the axis' ends (an end beyond them loses its tick). */
-    double a = px_x(g, q - k->bandwidth), b = px_x(g, q + k->bandwidth);
-    double y = g->sigma.y + sk_u(p, 12), tick = sk_u(p, 7);
-    cairo_save(cr);
-    clip_to(cr, (sk_rect){g->sigma.x, y - tick - 1, g->sigma.w, 2 * tick + 2});
-    cairo_move_to(cr, a, y - tick);
-    cairo_line_to(cr, a, y + tick);
-    cairo_move_to(cr, a, y);
-    cairo_line_to(cr, b, y);
-    cairo_move_to(cr, b, y - tick);
-    cairo_line_to(cr, b, y + tick);
-    cairo_set_line_width(cr, sk_u(p, 2.5));
-    sk_set_color(cr, p->pal->line, 0.75);
-    cairo_stroke(cr);
-    cairo_restore(cr);
-    a = fmax(a, g->sigma.x);
-    b = fmin(b, g->sigma.x + g->sigma.w);
-    char label[48];
-    snprintf(label, sizeof label, "±σ = %.2f", k->bandwidth);
-    bool right = px_x(g, q) < g->curve.x + g->curve.w / 2; /* toward the roomier side */
-    text_style st = {.size = SMALL_SIZE,
-                     .color = p->pal->text,
-                     .align_x = right ? 0.0 : 1.0,
-                     .align_y = 0.5,
-                     .halo = true};
-    sk_draw_text(p, label, right ? b + sk_u(p, 10) : a - sk_u(p, 10), y, &st);
 }
 
 void sk_paint_regression_query(painter *p)
@@ -399,7 +414,8 @@ void sk_paint_regression_query(painter *p)
     sk_set_color(cr, p->pal->line, 1.0);
     cairo_stroke(cr);
     char label[48];
-    snprintf(label, sizeof label, "ŷ = %.2f", p->frame->scalar);
+    double y = p->frame->scalar; /* a true minus sign, as the axes' numbers have */
+    snprintf(label, sizeof label, "ŷ = %s%.2f", y <= -0.005 ? "−" : "", fabs(y));
     bool right = qx < g.curve.x + g.curve.w * 0.8;
     text_style st = {.size = SMALL_SIZE + 4,
                      .bold = true,
