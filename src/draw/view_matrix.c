@@ -13,9 +13,10 @@
 
 /* Layout units (1/1000 of the frame height). */
 #define PAD 20.0             /* inside the panel's edge */
-#define HEADER_SIZE 26.0     /* "Attention weights" */
+#define HEADER_SIZE 26.0     /* the panel's title */
 #define HEADER_ROW 44.0      /* the header's line */
 #define LABEL_TEXT 18.0      /* keys' and rows' labels */
+#define LABEL_LINE 23.0      /* the room a label takes across its line */
 #define CHIP_ROW 16.0        /* the keys' colour chips over the columns */
 #define TIME_GUTTER 76.0     /* left of the cells: the rows' times */
 #define BAR_GAP 22.0         /* between the cells and the colour bar */
@@ -63,15 +64,14 @@ static bool row_weights(const painter *p, double *w, double *largest)
     return true;
 }
 
-/* Every `stride`-th label fits: each takes at least a line of text across
- * the columns (labels are rotated to read upwards). */
-static int label_stride(const painter *p, double cell_w)
+/* Label every `stride`-th of `count` items `pitch` pixels apart so that each
+ * label has `need` pixels: the smallest such stride (count when nothing fits). */
+static int label_stride(double pitch, double need, int count)
 {
-    double line = sk_u(p, LABEL_TEXT) * 1.25;
-    int stride = 1;
-    while (stride * cell_w < line)
-        stride++;
-    return stride;
+    if (!(pitch > 0.0))
+        return count > 1 ? count : 1;
+    double stride = ceil(need / pitch);
+    return stride < 1.0 ? 1 : (stride > count ? (count > 1 ? count : 1) : (int)stride);
 }
 
 static grid grid_of(const painter *p)
@@ -80,8 +80,11 @@ static grid grid_of(const painter *p)
     double pad = sk_u(p, PAD);
     double left = r->x + pad + sk_u(p, TIME_GUTTER);
     double right = r->x + r->w - pad - sk_u(p, BAR_GAP + BAR_WIDTH + BAR_NUMBERS);
+    /* Only the labels drawn are measured: with 100000 keys, a few hundred. */
+    int stride = label_stride((right - left) / p->scene->key_count, sk_u(p, LABEL_LINE),
+                              p->scene->key_count);
     double longest = 0.0;
-    for (int i = 0; i < p->scene->key_count; i++)
+    for (int i = 0; i < p->scene->key_count; i += stride)
         longest =
             fmax(longest, sk_text_width((painter *)p, p->scene->keys[i].label, LABEL_TEXT, false));
     double labels = fmin(longest, sk_u(p, LABEL_ROOM)) + sk_u(p, 8);
@@ -99,7 +102,7 @@ static grid grid_of(const painter *p)
 static void paint_columns(painter *p, const grid *g)
 {
     cairo_t *cr = p->cr;
-    int n = p->scene->key_count, stride = label_stride(p, g->cell_w);
+    int n = p->scene->key_count, stride = label_stride(g->cell_w, sk_u(p, LABEL_LINE), n);
     double room = sk_u(p, LABEL_ROOM);
     text_style s = {.size = LABEL_TEXT,
                     .color = p->pal->text,
@@ -126,9 +129,7 @@ static void paint_columns(painter *p, const grid *g)
 static void paint_times(painter *p, const grid *g, int current)
 {
     int rows = p->scene->matrix_rows;
-    int stride = 1;
-    while (stride * g->cell_h < sk_u(p, LABEL_TEXT) * 1.3)
-        stride++;
+    int stride = label_stride(g->cell_h, sk_u(p, LABEL_LINE), rows);
     int64_t frames = sk_timeline_frame_count(p->timeline);
     for (int r = 0; r < rows; r++) {
         if (r % stride != 0 && r != current)
