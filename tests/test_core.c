@@ -743,7 +743,7 @@ static void test_kernel_uses_flags(void **state)
     (void)state;
     const unsigned expected[SK_KERNEL_COUNT] = {
         [SK_KERNEL_GAUSSIAN] = SK_USES_BANDWIDTH,
-        [SK_KERNEL_DOT] = SK_USES_TEMPERATURE,
+        [SK_KERNEL_DOT] = SK_USES_TEMPERATURE | SK_USES_BIAS,
         [SK_KERNEL_COSINE] = SK_USES_TEMPERATURE,
         [SK_KERNEL_LAPLACIAN] = SK_USES_BANDWIDTH,
         [SK_KERNEL_EPANECHNIKOV] = SK_USES_BANDWIDTH,

@@ -52,8 +52,8 @@ static void check_close(const char *what, double actual, double expected)
 }
 
 /* Columns: frame,t,query_x,query_y,query_px,query_py,kernel,bandwidth,
- * temperature,k,base,w[..] x10,output_r,output_g,output_b,entropy; empty
- * fields (temperature, k, base) vanish in strtok, so indices shift by 3. */
+ * temperature,k,base,bias,w[..] x10,output_r,output_g,output_b,entropy; empty
+ * fields (temperature, k, base, bias) vanish in strtok, so indices shift by 4. */
 static void check_record(char *fields[], int n)
 {
     assert_int_equal(n, 8 + KEYS + 4);
@@ -94,7 +94,7 @@ static void test_csv_records_recomputed(void **state)
     char *save = NULL;
     char *line = strtok_r(text, "\n", &save);
     const char *header = "frame,t,query_x,query_y,query_px,query_py,kernel,bandwidth,temperature,"
-                         "k,base,w[cat],w[dog],";
+                         "k,base,bias,w[cat],w[dog],";
     assert_int_equal(strncmp(line, header, strlen(header)), 0);
     while ((line = strtok_r(NULL, "\n", &save))) {
         long frame = strtol(line, NULL, 10);

@@ -99,7 +99,7 @@ sk_status sk_read_choice(loader *ld, const yaml_node_t *node, const char *path, 
 }
 
 sk_status sk_note_parameter(loader *ld, const yaml_node_t *node, const char *path, unsigned uses,
-                            const char *what)
+                            const char *what, bool compare)
 {
     if (ld->pending_count == ld->pending_cap) {
         int cap = ld->pending_cap ? ld->pending_cap * 2 : 8;
@@ -112,6 +112,7 @@ sk_status sk_note_parameter(loader *ld, const yaml_node_t *node, const char *pat
     pending_parameter *p = &ld->pending[ld->pending_count++];
     p->uses = uses;
     p->what = what;
+    p->compare = compare;
     snprintf(p->where, sizeof p->where, "%s:%d:%d: %s", ld->r.file, sk_yr_line(node),
              sk_yr_col(node), path);
     return SK_OK;
@@ -803,6 +804,35 @@ static void default_view(loader *ld)
             (sk_vec2){(s->view_min.x + s->view_max.x) / 2, (s->view_min.y + s->view_max.y) / 2};
 }
 
+/* The parameters the main kernel reads, and its name into names; with
+ * animate.attention.kernel every kernel of the track reads its own, so those
+ * of all of them count and names lists them ("gaussian, laplacian"). */
+static unsigned kernels_parameters(const sk_scene *s, char *names, size_t size)
+{
+    const sk_track *track = NULL;
+    for (int i = 0; i < s->animation_count; i++)
+        if (s->animations[i].target == SK_TARGET_KERNEL)
+            track = &s->animations[i].track;
+    snprintf(names, size, "%s", sk_kernel_name(s->kernel.kind));
+    if (!track)
+        return sk_kernel_parameters(&s->kernel);
+    unsigned reads = 0;
+    const char *list[SK_KERNEL_COUNT];
+    int count = 0;
+    for (int i = 0; i < track->count; i++) {
+        sk_kernel k = s->kernel;
+        k.kind = (sk_kernel_kind)track->keys[i].value[0];
+        reads |= sk_kernel_parameters(&k);
+        bool listed = false;
+        for (int j = 0; j < count; j++)
+            listed |= strcmp(list[j], sk_kernel_name(k.kind)) == 0;
+        if (!listed)
+            list[count++] = sk_kernel_name(k.kind);
+    }
+    sk_yr_join_names(list, count, names, size);
+    return reads;
+}
+
 /* What no single value can say wrong: required parts, parameters the kernel
  * does not read, times past the end. Reported at the file that gave them. */
 static void check_whole(loader *ld, const char *name)
@@ -816,14 +846,21 @@ static void check_whole(loader *ld, const char *name)
                     "scene: missing required key 'keys'");
         sk_yr_log_line(&ld->log, e.message);
     }
-    unsigned reads = sk_kernel_parameters(&s->kernel);
-    for (int i = 0; ld->kernel_known && i < ld->pending_count; i++) {
+    char names[256];
+    unsigned reads = kernels_parameters(s, names, sizeof names);
+    unsigned compare_reads = sk_kernel_parameters(&s->compare);
+    for (int i = 0; i < ld->pending_count; i++) {
         const pending_parameter *p = &ld->pending[i];
-        if (reads & p->uses)
+        bool known = p->compare ? ld->compare_known : ld->kernel_known;
+        if (!known || ((p->compare ? compare_reads : reads) & p->uses))
             continue;
         char line[SK_ERROR_MAX / 4];
-        snprintf(line, sizeof line, "%s: the %s kernel does not use %s", p->where,
-                 sk_kernel_name(s->kernel.kind), p->what);
+        if (!p->compare && strchr(names, ','))
+            snprintf(line, sizeof line, "%s: none of the kernels %s uses %s", p->where, names,
+                     p->what);
+        else
+            snprintf(line, sizeof line, "%s: the %s kernel does not use %s", p->where,
+                     p->compare ? sk_kernel_name(s->compare.kind) : names, p->what);
         sk_yr_log_line(&ld->log, line);
     }
 }
@@ -837,6 +874,7 @@ static void set_defaults(sk_scene *s)
     s->theme = SK_THEME_DARK;
     sk_yr_parse_colour(themes[SK_THEME_DARK].background, &s->background, &s->background_alpha);
     s->kernel = sk_kernel_default(SK_KERNEL_GAUSSIAN);
+    s->compare = sk_kernel_default(SK_KERNEL_GAUSSIAN);
     s->query_path.kind = SK_PATH_SPLINE;
     s->query_path.closed = true;
     s->query_ease = (sk_ease){.kind = SK_EASE_LINEAR};
@@ -851,7 +889,7 @@ static void set_defaults(sk_scene *s)
 
 static sk_status load(const char *text, size_t len, const char *name, sk_scene **out, sk_error *err)
 {
-    loader ld = {.log = {err, 0}, .kernel_known = true};
+    loader ld = {.log = {err, 0}, .kernel_known = true, .compare_known = true};
     char *dir = directory_of(name);
     sk_scene *s = calloc(1, sizeof *s);
     sk_status status = SK_OK;

@@ -72,6 +72,7 @@ typedef enum sk_target_kind {
     SK_TARGET_BANDWIDTH,      /* attention.bandwidth, scene units */
     SK_TARGET_TEMPERATURE,    /* attention.temperature */
     SK_TARGET_K,              /* attention.k, rounded to the nearest whole number */
+    SK_TARGET_KERNEL,         /* attention.kernel: a step track of sk_kernel_kind values */
     SK_TARGET_CAMERA_CENTER,  /* camera.center, a point */
     SK_TARGET_CAMERA_ZOOM,    /* camera.zoom, > 0 */
     SK_TARGET_QUERY_POSITION, /* query.position, a point (overrides the path) */
@@ -164,7 +165,9 @@ typedef struct sk_scene {
     sk_vec2 camera_center; /* the view's centre, scene units (default: view's centre) */
     double camera_zoom;    /* > 1 shows less of the plane, larger (default 1) */
 
-    sk_kernel kernel;
+    sk_kernel kernel; /* with animate.attention.kernel, the kind comes from the track */
+    bool has_compare; /* attention.compare was given */
+    sk_kernel compare; /* attention.compare: a second kernel, drawn beside the main one */
 
     sk_value_kind value_kind;
     sk_key *keys;
