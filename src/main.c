@@ -416,7 +416,7 @@ static int command_check(int argc, char **argv)
         return fail_input(argc < 2 ? "check needs a scene file" : "check takes one scene file");
     sk_scene *scene = NULL;
     sk_error err = {0};
-    sk_status status = sk_scene_load(argv[1], &scene, &err);
+    sk_status status = sk_load_scene(argv[1], &scene, &err);
     if (status != SK_OK) {
         report(&err);
         return exit_code(status);

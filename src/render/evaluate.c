@@ -4,6 +4,18 @@
 
 #include "render.h"
 
+#include "../tex/tex.h"
+
+sk_status sk_load_scene(const char *path, sk_scene **out, sk_error *err)
+{
+    sk_status status = sk_scene_load(path, out, err);
+    if (status == SK_OK && (status = sk_tex_prepare(*out, err)) != SK_OK) {
+        sk_scene_free(*out);
+        *out = NULL;
+    }
+    return status;
+}
+
 struct sk_evaluator {
     size_t n;
     sk_vec2 *positions; /* the keys as plain arrays, gathered once */

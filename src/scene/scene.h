@@ -128,11 +128,33 @@ typedef struct sk_path {
     sk_track track;                /* keyframes: the position over time (dims 2) */
 } sk_path;
 
-/* Text shown from start to end (seconds). */
+/* A TeX formula a scene gives (math mode, display style). The loader fills
+ * source and where; sk_tex_prepare (src/tex) compiles it to SVG before any
+ * frame is drawn, and only then is the scene read-only. */
+typedef struct sk_tex {
+    char *source;    /* NULL when not given */
+    char where[256]; /* "file:line:col: key.path" of the source, for messages */
+    char *svg;       /* the SVG (baseline at y = 0, SK_TEX_EM units per em); NULL until compiled */
+    size_t svg_length;
+} sk_tex;
+
+/* Units of a compiled formula's SVG per em (big points in 10 pt). */
+#define SK_TEX_EM (10.0 * 72.0 / 72.27)
+
+/* Text, or a TeX formula, shown from start to end (seconds). */
 typedef struct sk_caption {
     double start, end;
-    char *text;
+    char *text; /* NULL when the caption is a formula */
+    sk_tex tex; /* tex.source NULL when the caption is text */
 } sk_caption;
+
+/* The formulas card's formulas a scene may replace with its own TeX. */
+typedef enum sk_formula_slot {
+    SK_FORMULA_REGRESSION, /* Nadaraya–Watson, the left column */
+    SK_FORMULA_ATTENTION,  /* softmax attention, the right column */
+    SK_FORMULA_KERNEL,     /* the kernel under Nadaraya–Watson (for every kernel) */
+    SK_FORMULA_SLOTS
+} sk_formula_slot;
 
 /* A named stretch of the video (a chapter), start to end in seconds. */
 typedef struct sk_section {
@@ -154,6 +176,7 @@ typedef struct sk_scene {
     char *title;          /* never NULL; may be "" */
     sk_caption *captions; /* in the order given */
     int caption_count;
+    sk_tex formulas[SK_FORMULA_SLOTS]; /* `formulas:` replacements; source NULL keeps the built-in */
     sk_section *sections; /* in ascending start time, not overlapping */
     int section_count;
 
