@@ -199,17 +199,24 @@ static void paint_compare_bar(painter *p, int key, double cx, bar_rows rows)
     cairo_stroke(p->cr);
 }
 
-/* "▯ beside: Dot product − ‖k‖²/2 · T = 0.81" under the main kernel's line;
- * returns the height it took (0 without a compared kernel). */
+/* An outlined swatch like a ghost bar, then "beside: Dot product − ‖k‖²/2 ·
+ * T = 0.81", under the main kernel's line; returns the height it took (0
+ * without a compared kernel). */
 static double paint_compare_legend(painter *p, double x, double y, double w)
 {
     if (!p->frame->compare)
         return 0.0;
+    double size = sk_u(p, PANEL_TEXT_SIZE), edge = fmax(1.0, sk_u(p, GHOST_EDGE));
+    cairo_rectangle(p->cr, x + edge / 2, y + size * 0.2, size * 0.45, size * 0.9);
+    sk_set_color(p->cr, p->pal->line, 0.85);
+    cairo_set_line_width(p->cr, edge);
+    cairo_stroke(p->cr);
     char caption[128], line[160];
     kernel_caption(&p->scene->compare, caption, sizeof caption);
-    snprintf(line, sizeof line, "▯ beside: %s", caption);
-    text_style sub = {.size = PANEL_TEXT_SIZE, .color = p->pal->muted, .max_width = w};
-    sk_draw_text(p, line, x, y, &sub);
+    snprintf(line, sizeof line, "beside: %s", caption);
+    double indent = size * 0.8;
+    text_style sub = {.size = PANEL_TEXT_SIZE, .color = p->pal->muted, .max_width = w - indent};
+    sk_draw_text(p, line, x + indent, y, &sub);
     return sk_u(p, PANEL_TEXT_SIZE * 1.4);
 }
 
