@@ -367,8 +367,8 @@ static void test_compare_draws_ghost_bars(void **state)
         for (int y = 0; y < 360; y++) {
             rgb8 p = pixel(&a, x, y), q = pixel(&b, x, y);
             bool differs = p.r != q.r || p.g != q.g || p.b != q.b;
-            if (differs && !(x >= panel.x && x < panel.x + panel.w && y >= panel.y &&
-                             y < panel.y + panel.h))
+            if (differs &&
+                !(x >= panel.x && x < panel.x + panel.w && y >= panel.y && y < panel.y + panel.h))
                 fail_msg("pixel (%d, %d) outside the panel changed", x, y);
             changed += differs;
             run = differs ? run + 1 : 0;

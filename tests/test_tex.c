@@ -133,7 +133,8 @@ static void test_compile_draws_ink(void **state)
     char *svg = NULL;
     size_t length = 0;
     sk_error err = {0};
-    sk_status st = sk_tex_compile("\\frac{q \\cdot k}{\\sqrt{d}} + \\sum_i w_i", &svg, &length, &err);
+    sk_status st =
+        sk_tex_compile("\\frac{q \\cdot k}{\\sqrt{d}} + \\sum_i w_i", &svg, &length, &err);
     if (st != SK_OK)
         fail_msg("%s", err.message);
     assert_true(length == strlen(svg));
@@ -226,7 +227,8 @@ static void test_binary_tex_error(void **state)
     (void)state;
     fresh_cache("binary-error");
     const char *scene = TMP "/bad_tex.yaml";
-    run_result r = check_scene(scene, SCENE_HEAD "formulas:\n  attention: '\\frac{1}{2} \\nosuch'\n");
+    run_result r =
+        check_scene(scene, SCENE_HEAD "formulas:\n  attention: '\\frac{1}{2} \\nosuch'\n");
     assert_int_equal(r.exit_code, 2);
     assert_string_equal(r.err, "softknn: " TMP "/bad_tex.yaml:4:14: formulas.attention: LaTeX "
                                "failed: ! Undefined control sequence.\n");
@@ -240,11 +242,13 @@ static void test_binary_still_from_cache(void **state)
     (void)state;
     fresh_cache("binary-still");
     const char *with = TMP "/with.yaml", *without = TMP "/without.yaml";
-    const char *head = "video: {size: [320, 180], duration: 2}\n" SCENE_HEAD
-                       "layers: [grid, keys, captions]\n";
+    const char *head =
+        "video: {size: [320, 180], duration: 2}\n" SCENE_HEAD "layers: [grid, keys, captions]\n";
     char text[1024];
-    snprintf(text, sizeof text, "%stext:\n  captions:\n    - {start: 0, end: 2, tex: "
-                                "'\\hat y = \\sum_i w_i v_i'}\n", head);
+    snprintf(text, sizeof text,
+             "%stext:\n  captions:\n    - {start: 0, end: 2, tex: "
+             "'\\hat y = \\sum_i w_i v_i'}\n",
+             head);
     write_text(with, text);
     write_text(without, head);
     const char *outs[3] = {TMP "/with.png", TMP "/cached.png", TMP "/without.png"};
@@ -252,8 +256,8 @@ static void test_binary_still_from_cache(void **state)
     for (int i = 0; i < 3; i++) {
         if (i == 1)
             setenv("PATH", EMPTY_BIN, 1);
-        run_result r = run_softknn(
-            (const char *const[]){"still", scenes[i], "--at", "1", "-o", outs[i], "-y", "-q", NULL});
+        run_result r = run_softknn((const char *const[]){"still", scenes[i], "--at", "1", "-o",
+                                                         outs[i], "-y", "-q", NULL});
         restore_path();
         if (r.exit_code != 0)
             fail_msg("still %s: %s", scenes[i], r.err);

@@ -275,8 +275,8 @@ static void test_kernel_track_steps(void **state)
     const struct {
         int64_t frame;
         sk_kernel_kind kind;
-    } expect[] = {{0, SK_KERNEL_GAUSSIAN}, {9, SK_KERNEL_GAUSSIAN},  {10, SK_KERNEL_LAPLACIAN},
-                  {19, SK_KERNEL_LAPLACIAN}, {20, SK_KERNEL_KNN}, {29, SK_KERNEL_KNN}};
+    } expect[] = {{0, SK_KERNEL_GAUSSIAN},   {9, SK_KERNEL_GAUSSIAN}, {10, SK_KERNEL_LAPLACIAN},
+                  {19, SK_KERNEL_LAPLACIAN}, {20, SK_KERNEL_KNN},     {29, SK_KERNEL_KNN}};
     sk_frame_state st;
     for (size_t i = 0; i < sizeof expect / sizeof *expect; i++) {
         sk_timeline_state_at(tl, expect[i].frame, &st);

@@ -280,7 +280,8 @@ static bool finish_topk(const kernel_row *row, const sk_kernel *kernel, double *
 static const kernel_row kernel_table[SK_KERNEL_COUNT] = {
     [SK_KERNEL_GAUSSIAN] = {"gaussian", SK_USES_BANDWIDTH, score_neg_sq_distance, scale_gaussian,
                             finish_softmax},
-    [SK_KERNEL_DOT] = {"dot", SK_USES_TEMPERATURE | SK_USES_BIAS, score_dot, scale_dot, finish_softmax},
+    [SK_KERNEL_DOT] = {"dot", SK_USES_TEMPERATURE | SK_USES_BIAS, score_dot, scale_dot,
+                       finish_softmax},
     [SK_KERNEL_COSINE] = {"cosine", SK_USES_TEMPERATURE, score_cosine, scale_temperature,
                           finish_softmax},
     [SK_KERNEL_LAPLACIAN] = {"laplacian", SK_USES_BANDWIDTH, score_neg_distance, scale_bandwidth,
@@ -339,8 +340,8 @@ sk_vec2 sk_project_key(const sk_kernel *kernel, sk_vec2 k)
 
 sk_kernel sk_kernel_default(sk_kernel_kind kind)
 {
-    return (sk_kernel){kind, 1.0, 1.0, 1, SK_KERNEL_GAUSSIAN, false, false, SK_MAT2_IDENTITY,
-                       SK_MAT2_IDENTITY};
+    return (sk_kernel){
+        kind, 1.0, 1.0, 1, SK_KERNEL_GAUSSIAN, false, false, SK_MAT2_IDENTITY, SK_MAT2_IDENTITY};
 }
 
 const char *sk_kernel_name(sk_kernel_kind kind)

@@ -88,7 +88,7 @@ static const formula_id kernel_formulas[SK_KERNEL_COUNT] = {
 /* An asset made by latex + dvisvgm (scripts/make-formula-tex, src/tex) says
  * so by its size in points, and has SK_TEX_EM viewBox units per em; MathJax's
  * give theirs in px. */
-#define COLOUR_SLOTS 8    /* recoloured copies kept per formula: theme colours are few */
+#define COLOUR_SLOTS 8 /* recoloured copies kept per formula: theme colours are few */
 
 /* A formula's size in ems, from its viewBox: MathJax puts the baseline at
  * y = 0, so the box's top is -ascent and its bottom +descent. */
@@ -328,8 +328,7 @@ bool sk_tex_size(const sk_tex *tex, double *width, double *ascent, double *desce
     return ok;
 }
 
-void sk_draw_tex(painter *p, const sk_tex *tex, sk_rgb colour, double x, double baseline,
-                 double em)
+void sk_draw_tex(painter *p, const sk_tex *tex, sk_rgb colour, double x, double baseline, double em)
 {
     RsvgHandle *handle = tex && tex->svg ? parse(tex->svg, tex->svg_length) : NULL;
     metrics m;
@@ -690,7 +689,8 @@ static void measure_parts(painter *p, formulas_parts *s)
     *s = (formulas_parts){
         .nw_f = card_formula_for(p, SK_FORMULA_REGRESSION, F_NADARAYA_WATSON),
         .attention_f = card_formula_for(p, SK_FORMULA_ATTENTION, F_ATTENTION),
-        .kernel_f = card_formula_for(p, SK_FORMULA_KERNEL, kernel_formula(&p->frame->state->kernel)),
+        .kernel_f =
+            card_formula_for(p, SK_FORMULA_KERNEL, kernel_formula(&p->frame->state->kernel)),
     };
     card_metrics(s->nw_f, &s->nw);
     card_metrics(s->attention_f, &s->attention);

@@ -72,7 +72,8 @@ static void csv_text(FILE *out, const char *text)
 static void csv_begin(exporter *ex)
 {
     const sk_scene *s = ex->scene;
-    fputs("frame,t,query_x,query_y,query_px,query_py,kernel,bandwidth,temperature,k,base,bias", ex->out);
+    fputs("frame,t,query_x,query_y,query_px,query_py,kernel,bandwidth,temperature,k,base,bias",
+          ex->out);
     for (int i = 0; i < s->key_count; i++) {
         char name[256];
         snprintf(name, sizeof name, "w[%s]", s->keys[i].label);

@@ -106,9 +106,9 @@ static sk_status read_parameters(loader *ld, const kernel_reading *kr, yaml_node
         SK_TRY(status, read_number_parameter(ld, kr, v[ATTENTION_BANDWIDTH], "bandwidth",
                                              SK_USES_BANDWIDTH, "a bandwidth", &k->bandwidth));
     if (v[ATTENTION_TEMPERATURE])
-        SK_TRY(status, read_number_parameter(ld, kr, v[ATTENTION_TEMPERATURE], "temperature",
-                                             SK_USES_TEMPERATURE, "a temperature",
-                                             &k->temperature));
+        SK_TRY(status,
+               read_number_parameter(ld, kr, v[ATTENTION_TEMPERATURE], "temperature",
+                                     SK_USES_TEMPERATURE, "a temperature", &k->temperature));
     if (v[ATTENTION_K]) {
         sk_yr_subpath(path, sizeof path, "%s.k", kr->prefix);
         SK_TRY(status, sk_yr_int(&ld->r, v[ATTENTION_K], path, 1, K_MAX, &k->k));
@@ -118,8 +118,8 @@ static sk_status read_parameters(loader *ld, const kernel_reading *kr, yaml_node
         sk_yr_subpath(path, sizeof path, "%s.base", kr->prefix);
         if (sk_read_kernel_name(ld, v[ATTENTION_BASE], path, true, &k->base) != SK_OK)
             *kernel_known = false;
-        SK_TRY(status, sk_note_parameter(ld, v[ATTENTION_BASE], path, SK_USES_BASE,
-                                         "a base kernel", kr->compare));
+        SK_TRY(status, sk_note_parameter(ld, v[ATTENTION_BASE], path, SK_USES_BASE, "a base kernel",
+                                         kr->compare));
     }
     if (v[ATTENTION_BIAS]) {
         int bias = 0;

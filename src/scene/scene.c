@@ -408,8 +408,7 @@ static sk_status read_formulas(loader *ld, const yaml_node_t *node)
 {
     yaml_node_t *v[SK_FORMULA_SLOTS];
     char path[SK_YR_PATH_MAX];
-    sk_status status =
-        sk_yr_mapping(&ld->r, node, "formulas", formula_keys, SK_FORMULA_SLOTS, v);
+    sk_status status = sk_yr_mapping(&ld->r, node, "formulas", formula_keys, SK_FORMULA_SLOTS, v);
     for (int i = 0; status == SK_OK && i < SK_FORMULA_SLOTS; i++) {
         sk_yr_subpath(path, sizeof path, "formulas.%s", formula_keys[i]);
         if (v[i])
@@ -427,9 +426,8 @@ static sk_status section_item(loader *ld, const yaml_node_t *node, const char *p
     yaml_node_t *v[SECTION_COUNT];
     char sub[SK_YR_PATH_MAX];
     const char *name = NULL;
-    sk_status status = read_timed(ld, node, path, section_keys, SECTION_COUNT, SECTION_COUNT, SECTION_START,
-                                  v,
-                                  &sec->start, &sec->end);
+    sk_status status = read_timed(ld, node, path, section_keys, SECTION_COUNT, SECTION_COUNT,
+                                  SECTION_START, v, &sec->start, &sec->end);
     if (!v[SECTION_NAME] || !v[SECTION_START] || !v[SECTION_END]) /* reported as missing */
         return status;
     sk_yr_subpath(sub, sizeof sub, "%s.name", path);
@@ -644,14 +642,13 @@ enum {
     TOP_FORMULAS,
     TOP_COUNT
 };
-static const char *const top_keys[TOP_COUNT] = {"include", "video",  "text",      "sections",
-                                                "audio",   "view",   "attention", "keys",
-                                                "camera",  "layers", "animate",   "query",
-                                                "formulas"};
+static const char *const top_keys[TOP_COUNT] = {
+    "include", "video",  "text",   "sections", "audio", "view",    "attention",
+    "keys",    "camera", "layers", "animate",  "query", "formulas"};
 static const section_reader top_readers[TOP_COUNT] = {
-    read_include,      read_video,   read_text,      read_sections,  read_audio,      read_view,
-    sk_read_attention, sk_read_keys, sk_read_camera, sk_read_layers, sk_read_animate, sk_read_query,
-    read_formulas,
+    read_include,    read_video,        read_text,     read_sections,  read_audio,
+    read_view,       sk_read_attention, sk_read_keys,  sk_read_camera, sk_read_layers,
+    sk_read_animate, sk_read_query,     read_formulas,
 };
 
 static sk_status read_root(loader *ld, const yaml_node_t *root)

@@ -176,8 +176,9 @@ typedef struct sk_scene {
     char *title;          /* never NULL; may be "" */
     sk_caption *captions; /* in the order given */
     int caption_count;
-    sk_tex formulas[SK_FORMULA_SLOTS]; /* `formulas:` replacements; source NULL keeps the built-in */
-    sk_section *sections; /* in ascending start time, not overlapping */
+    sk_tex
+        formulas[SK_FORMULA_SLOTS]; /* `formulas:` replacements; source NULL keeps the built-in */
+    sk_section *sections;           /* in ascending start time, not overlapping */
     int section_count;
 
     char *audio_path;    /* an audio file to mux (relative to the working directory), or NULL */
@@ -188,8 +189,8 @@ typedef struct sk_scene {
     sk_vec2 camera_center; /* the view's centre, scene units (default: view's centre) */
     double camera_zoom;    /* > 1 shows less of the plane, larger (default 1) */
 
-    sk_kernel kernel; /* with animate.attention.kernel, the kind comes from the track */
-    bool has_compare; /* attention.compare was given */
+    sk_kernel kernel;  /* with animate.attention.kernel, the kind comes from the track */
+    bool has_compare;  /* attention.compare was given */
     sk_kernel compare; /* attention.compare: a second kernel, drawn beside the main one */
 
     sk_value_kind value_kind;

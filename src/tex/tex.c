@@ -24,23 +24,22 @@
 extern char **environ;
 
 #define PACKAGES "texlive-latex-base and dvisvgm"
-#define JOB "formula" /* the file names in the temporary directory */
-#define POLL_NS 10000000L /* 10 ms between looks at a running program */
+#define JOB "formula"      /* the file names in the temporary directory */
+#define POLL_NS 10000000L  /* 10 ms between looks at a running program */
 #define SVG_MAX (16 << 20) /* bytes: no formula's SVG is near this */
 
 /* The formula's baseline lands at the page's origin, which dvisvgm keeps as
  * the SVG's (0, 0): every margin above and left of the text is zero, and the
  * formula's box is given no height, so \topskip (0) puts the baseline at the
  * top of the text. Changing this changes every cache key, as it should. */
-static const char preamble[] =
-    "\\documentclass{article}\n"
-    "\\usepackage{amsmath,amssymb}\n"
-    "\\pagestyle{empty}\n"
-    "\\setlength{\\oddsidemargin}{0pt}\\setlength{\\topmargin}{0pt}\n"
-    "\\setlength{\\headheight}{0pt}\\setlength{\\headsep}{0pt}\n"
-    "\\setlength{\\topskip}{0pt}\\setlength{\\textwidth}{100in}\n"
-    "\\begin{document}\n"
-    "\\noindent\\raisebox{0pt}[0pt][0pt]{$\\displaystyle\n";
+static const char preamble[] = "\\documentclass{article}\n"
+                               "\\usepackage{amsmath,amssymb}\n"
+                               "\\pagestyle{empty}\n"
+                               "\\setlength{\\oddsidemargin}{0pt}\\setlength{\\topmargin}{0pt}\n"
+                               "\\setlength{\\headheight}{0pt}\\setlength{\\headsep}{0pt}\n"
+                               "\\setlength{\\topskip}{0pt}\\setlength{\\textwidth}{100in}\n"
+                               "\\begin{document}\n"
+                               "\\noindent\\raisebox{0pt}[0pt][0pt]{$\\displaystyle\n";
 static const char postamble[] = "\n$}\n\\end{document}\n";
 
 /* ---- Small file helpers ------------------------------------------------ */
@@ -227,8 +226,8 @@ static sk_status run(char *const argv[], const char *dir, const char *output, in
         if (rc == 0)
             rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
         if (rc == 0)
-            rc = posix_spawn_file_actions_addopen(&actions, 1, output,
-                                                  O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            rc = posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC,
+                                                  0600);
         if (rc == 0)
             rc = posix_spawn_file_actions_adddup2(&actions, 1, 2);
         if (rc == 0)
@@ -242,8 +241,7 @@ static sk_status run(char *const argv[], const char *dir, const char *output, in
     int status = 0;
     long waited = 0;
     pid_t done;
-    while ((done = waitpid(pid, &status, WNOHANG)) == 0 ||
-           (done < 0 && errno == EINTR)) {
+    while ((done = waitpid(pid, &status, WNOHANG)) == 0 || (done < 0 && errno == EINTR)) {
         if (waited >= SK_TEX_TIMEOUT * (1000000000L / POLL_NS)) {
             kill(pid, SIGKILL);
             while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -310,16 +308,18 @@ static sk_status compile(const char *tex, char **svg, size_t *length, sk_error *
         status = sk_error_set(err, SK_ERUNTIME, "could not write %s: %s", path, strerror(errno));
         goto done;
     }
-    char *latex[] = {"latex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
-                     JOB ".tex", NULL};
+    char *latex[] = {"latex",          "-interaction=nonstopmode",
+                     "-halt-on-error", "-no-shell-escape",
+                     JOB ".tex",       NULL};
     if ((status = run(latex, dir, "latex.out", &code, &timed_out, err)))
         goto done;
     if (code != 0) {
         status = tool_failed(dir, JOB ".log", "!", "LaTeX", timed_out, SK_EINPUT, err);
         goto done;
     }
-    char *dvisvgm[] = {"dvisvgm", "--no-fonts", "--exact-bbox", "--verbosity=3",
-                       "--output=" JOB ".svg", JOB ".dvi", NULL};
+    char *dvisvgm[] = {
+        "dvisvgm",  "--no-fonts", "--exact-bbox", "--verbosity=3", "--output=" JOB ".svg",
+        JOB ".dvi", NULL};
     if ((status = run(dvisvgm, dir, "dvisvgm.out", &code, &timed_out, err)))
         goto done;
     snprintf(path, sizeof path, "%s/" JOB ".svg", dir);
