@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <cairo.h>
 #include <librsvg/rsvg.h>
@@ -196,6 +197,53 @@ static void test_missing_tools_message(void **state)
                                      "were not found on PATH; " PACKAGES);
 }
 
+/* A latex that hangs (and starts a child that hangs too) is stopped after
+ * $SOFTKNN_TEX_TIMEOUT seconds, with its whole process group. */
+static void test_hung_latex_is_stopped(void **state)
+{
+    (void)state;
+    fresh_cache("hung");
+    const char *bin = TMP "/hung-bin", *pid_file = TMP "/hung-child.pid";
+    mkdir(bin, 0777);
+    remove(pid_file);
+    write_text(TMP "/hung-bin/latex",
+               "#!/bin/sh\n/bin/sleep 60 &\necho $! > " TMP "/hung-child.pid\nwait\n");
+    write_text(TMP "/hung-bin/dvisvgm", "#!/bin/sh\nexit 0\n");
+    assert_int_equal(chmod(TMP "/hung-bin/latex", 0755), 0);
+    assert_int_equal(chmod(TMP "/hung-bin/dvisvgm", 0755), 0);
+    setenv("PATH", bin, 1);
+    setenv("SOFTKNN_TEX_TIMEOUT", "1", 1);
+    char *svg = NULL;
+    size_t length;
+    sk_error err = {0};
+    time_t start = time(NULL);
+    sk_status st = sk_tex_compile("x", &svg, &length, &err);
+    time_t took = time(NULL) - start;
+    unsetenv("SOFTKNN_TEX_TIMEOUT");
+    restore_path();
+    assert_int_equal(st, SK_ERUNTIME);
+    assert_string_equal(err.message, "LaTeX took longer than 1 s and was stopped");
+    assert_true(took < 10);
+    /* The child is gone (or a zombie waiting for init): not sleeping on. */
+    char *text = read_file(pid_file, NULL), stat_path[64], *stat = NULL;
+    assert_non_null(text);
+    snprintf(stat_path, sizeof stat_path, "/proc/%d/stat", atoi(text));
+    for (int tries = 0; tries < 100; tries++) {
+        free(stat);
+        stat = read_file(stat_path, NULL);
+        const char *paren = stat ? strrchr(stat, ')') : NULL;
+        if (!paren || paren[2] == 'Z')
+            break;
+        struct timespec wait = {0, 10000000L};
+        nanosleep(&wait, NULL);
+    }
+    const char *paren = stat ? strrchr(stat, ')') : NULL;
+    if (paren && paren[2] != 'Z')
+        fail_msg("latex's child %s is still running: %s", text, stat);
+    free(stat);
+    free(text);
+}
+
 /* ---- Through the binary: file:line:col of the key ----------------------- */
 
 #define SCENE_HEAD "keys:\n  - {at: [0, 0], value: red}\n"
@@ -282,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_compile_draws_ink),
         cmocka_unit_test(test_cache_hit_without_latex),
         cmocka_unit_test(test_missing_tools_message),
+        cmocka_unit_test(test_hung_latex_is_stopped),
         cmocka_unit_test(test_binary_missing_tools),
         cmocka_unit_test(test_binary_tex_error),
         cmocka_unit_test(test_binary_still_from_cache),

@@ -207,50 +207,70 @@ static char **tool_environment(void)
     return env;
 }
 
-/* Runs argv in dir with stdin from /dev/null and stdout and stderr into
- * dir/<output>; *code gets its exit status (-1 if it was killed or timed out,
- * with *timed_out set). SK_ERUNTIME when it could not be started. */
+/* Seconds a program may run: SK_TEX_TIMEOUT, or $SOFTKNN_TEX_TIMEOUT. */
+static long timeout_seconds(void)
+{
+    const char *text = getenv("SOFTKNN_TEX_TIMEOUT");
+    char *end;
+    long seconds = text ? strtol(text, &end, 10) : 0;
+    return text && *text && !*end && seconds >= 1 && seconds <= 600 ? seconds : SK_TEX_TIMEOUT;
+}
+
+/* Starts argv in dir, in a process group of its own (so that a timeout
+ * stops whatever it started too), stdin from /dev/null, stdout and stderr
+ * into dir/<output>. Returns 0 or an errno value. */
+static int spawn(char *const argv[], const char *dir, const char *output, pid_t *pid)
+{
+    char **env = tool_environment();
+    if (!env)
+        return ENOMEM;
+    posix_spawnattr_t attributes;
+    posix_spawn_file_actions_t actions;
+    int rc = posix_spawnattr_init(&attributes);
+    if (rc != 0) {
+        free(env);
+        return rc;
+    }
+    if ((rc = posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP)) == 0 &&
+        (rc = posix_spawnattr_setpgroup(&attributes, 0)) == 0 &&
+        (rc = posix_spawn_file_actions_init(&actions)) == 0) {
+        if ((rc = posix_spawn_file_actions_addchdir_np(&actions, dir)) == 0 &&
+            (rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)) == 0 &&
+            (rc = posix_spawn_file_actions_addopen(&actions, 1, output,
+                                                   O_WRONLY | O_CREAT | O_TRUNC, 0600)) == 0 &&
+            (rc = posix_spawn_file_actions_adddup2(&actions, 1, 2)) == 0)
+            rc = posix_spawnp(pid, argv[0], &actions, &attributes, argv, env);
+        posix_spawn_file_actions_destroy(&actions);
+    }
+    posix_spawnattr_destroy(&attributes);
+    free(env);
+    return rc;
+}
+
+/* Runs argv (see spawn); *code gets its exit status, or -1 when it was
+ * killed or, with *timed_out set, stopped after timeout_seconds(). */
 static sk_status run(char *const argv[], const char *dir, const char *output, int *code,
                      bool *timed_out, sk_error *err)
 {
-    posix_spawn_file_actions_t actions;
-    char **env = tool_environment();
     *timed_out = false;
     *code = -1;
-    if (!env)
-        return sk_error_nomem(err);
     pid_t pid;
-    int rc = posix_spawn_file_actions_init(&actions);
-    if (rc == 0) {
-        rc = posix_spawn_file_actions_addchdir_np(&actions, dir);
-        if (rc == 0)
-            rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-        if (rc == 0)
-            rc = posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC,
-                                                  0600);
-        if (rc == 0)
-            rc = posix_spawn_file_actions_adddup2(&actions, 1, 2);
-        if (rc == 0)
-            rc = posix_spawnp(&pid, argv[0], &actions, NULL, argv, env);
-        posix_spawn_file_actions_destroy(&actions);
-    }
-    free(env);
+    int rc = spawn(argv, dir, output, &pid);
     if (rc != 0)
         return sk_error_set(err, SK_ERUNTIME, "could not run %s: %s", argv[0], strerror(rc));
     struct timespec poll = {0, POLL_NS};
     int status = 0;
-    long waited = 0;
+    long waited = 0, limit = timeout_seconds() * (1000000000L / POLL_NS);
     pid_t done;
     while ((done = waitpid(pid, &status, WNOHANG)) == 0 || (done < 0 && errno == EINTR)) {
-        if (waited >= SK_TEX_TIMEOUT * (1000000000L / POLL_NS)) {
-            kill(pid, SIGKILL);
+        if (waited++ >= limit) {
+            kill(-pid, SIGKILL);
             while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
             *timed_out = true;
             return SK_OK;
         }
         nanosleep(&poll, NULL);
-        waited++;
     }
     if (done < 0)
         return sk_error_set(err, SK_ERUNTIME, "waiting for %s failed: %s", argv[0],
@@ -278,8 +298,8 @@ static sk_status tool_failed(const char *dir, const char *file, const char *pref
                              const char *tool, bool timed_out, sk_status status, sk_error *err)
 {
     if (timed_out)
-        return sk_error_set(err, SK_ERUNTIME, "%s took longer than %d s and was stopped", tool,
-                            SK_TEX_TIMEOUT);
+        return sk_error_set(err, SK_ERUNTIME, "%s took longer than %ld s and was stopped", tool,
+                            timeout_seconds());
     char path[8192], line[512];
     size_t length;
     snprintf(path, sizeof path, "%s/%s", dir, file);

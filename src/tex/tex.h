@@ -4,8 +4,8 @@
  * and amssymb, 10 pt) and turned into SVG by dvisvgm with every glyph as a
  * path (librsvg needs no fonts), in a private temporary directory. Both
  * programs are run directly (posix_spawnp, no shell, so the TeX never reaches
- * a command line), with TeX's file access limited to that directory, and
- * stopped after SK_TEX_TIMEOUT seconds.
+ * a command line), with TeX's file access limited to that directory, each in
+ * its own process group, which is killed after SK_TEX_TIMEOUT seconds.
  *
  * Results are cached by content: $XDG_CACHE_HOME/softknn/tex/<sha256>.svg
  * (default ~/.cache/softknn/tex), the SHA-256 (libavutil) of the preamble and
@@ -21,7 +21,7 @@
 #include "../error/error.h"
 #include "../scene/scene.h"
 
-#define SK_TEX_TIMEOUT 30 /* seconds each program may take */
+#define SK_TEX_TIMEOUT 30 /* seconds each program may take; $SOFTKNN_TEX_TIMEOUT (1..600) overrides */
 
 /* Compiles TeX math (without $ signs) to SVG, through the cache. On success
  * *svg is a new NUL-terminated buffer of *length bytes (free it). Errors:
