@@ -354,15 +354,16 @@ static const char *const target_names[SK_TARGET_COUNT] = {
     [SK_TARGET_BANDWIDTH] = "attention.bandwidth",
     [SK_TARGET_TEMPERATURE] = "attention.temperature",
     [SK_TARGET_K] = "attention.k",
+    [SK_TARGET_KERNEL] = "attention.kernel",
     [SK_TARGET_CAMERA_CENTER] = "camera.center",
     [SK_TARGET_CAMERA_ZOOM] = "camera.zoom",
     [SK_TARGET_QUERY_POSITION] = "query.position",
     [SK_TARGET_LAYER_OPACITY] = "opacity"};
 
-static void print_kernel(const sk_kernel *k)
+static void print_kernel(const char *heading, const sk_kernel *k)
 {
     unsigned uses = sk_kernel_parameters(k);
-    printf("  kernel    %s", sk_kernel_name(k->kind));
+    printf("  %-9s %s", heading, sk_kernel_name(k->kind));
     if (uses & SK_USES_BASE)
         printf(" of %s", sk_kernel_name(k->base));
     if (uses & SK_USES_K)
@@ -371,6 +372,8 @@ static void print_kernel(const sk_kernel *k)
         printf(", bandwidth %g", k->bandwidth);
     if (uses & SK_USES_TEMPERATURE)
         printf(", temperature %g", k->temperature);
+    if ((uses & SK_USES_BIAS) && k->key_bias)
+        printf(", bias half_norm");
     printf("%s\n", k->projected ? ", with projections W_Q and W_K" : "");
 }
 
@@ -381,7 +384,9 @@ static void print_summary(const sk_scene *s)
            s->duration, (long long)sk_scene_frame_count(s), sk_theme_name(s->theme));
     printf("  keys      %d (%s values)\n", s->key_count,
            s->value_kind == SK_VALUE_SCALAR ? "number" : "colour");
-    print_kernel(&s->kernel);
+    print_kernel("kernel", &s->kernel);
+    if (s->has_compare)
+        print_kernel("compare", &s->compare);
     const sk_path *p = &s->query_path;
     printf("  query     %s path", path_kind_names[p->kind]);
     if (p->kind == SK_PATH_KEYFRAMES)
@@ -422,7 +427,7 @@ static int command_check(int argc, char **argv)
         return fail_input(argc < 2 ? "check needs a scene file" : "check takes one scene file");
     sk_scene *scene = NULL;
     sk_error err = {0};
-    sk_status status = sk_scene_load(argv[1], &scene, &err);
+    sk_status status = sk_load_scene(argv[1], &scene, &err);
     if (status != SK_OK) {
         report(&err);
         return exit_code(status);

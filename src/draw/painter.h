@@ -79,6 +79,13 @@ sk_rgb sk_output_colour(const painter *p);
  * how many were written. O(n * max_bars) at worst, O(n) typically. */
 int sk_panel_bars(const double *weights, int n, int max_bars, int *out, double *others);
 
+/* A scene's compiled TeX formula (formulas.c): its size in ems (false when
+ * it has no usable SVG), and drawn em pixels to the em in one colour with
+ * its baseline's left end at (x, baseline), pixels. */
+bool sk_tex_size(const sk_tex *tex, double *width, double *ascent, double *descent);
+void sk_draw_tex(painter *p, const sk_tex *tex, sk_rgb colour, double x, double baseline,
+                 double em);
+
 /* Layers (plot.c, panel.c, field.c, formulas.c, captions.c). */
 void sk_paint_field(painter *p);
 void sk_paint_formulas(painter *p);

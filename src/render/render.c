@@ -159,7 +159,7 @@ static sk_status render_frames(render *r, const sk_render_job *job, sk_error *er
 sk_status sk_render(const sk_render_job *job, sk_error *err)
 {
     render r = {0};
-    sk_status st = sk_scene_load(job->scene_path, &r.scene, err);
+    sk_status st = sk_load_scene(job->scene_path, &r.scene, err);
     if (st == SK_OK) {
         apply_overrides(r.scene, job);
         st = sk_format_from_path(job->output, &r.format, err);

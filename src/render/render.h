@@ -37,6 +37,12 @@ typedef struct sk_render_job {
  * encoding or writing failed, SK_EINTERRUPTED when cancelled. */
 sk_status sk_render(const sk_render_job *job, sk_error *err);
 
+/* Loads a scene and compiles its own TeX formulas (src/tex): how every
+ * command that draws or checks a scene loads it, so that no formula is
+ * compiled during the frame loop. Errors as sk_scene_load and sk_tex_prepare;
+ * on failure *out is NULL. */
+sk_status sk_load_scene(const char *path, sk_scene **out, sk_error *err);
+
 /* What one thread needs to compute frames' weights: the keys as the core's
  * plain arrays, and the buffers it writes. */
 typedef struct sk_evaluator sk_evaluator;

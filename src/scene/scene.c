@@ -104,7 +104,7 @@ sk_status sk_read_choice(loader *ld, const yaml_node_t *node, const char *path, 
 }
 
 sk_status sk_note_parameter(loader *ld, const yaml_node_t *node, const char *path, unsigned uses,
-                            const char *what)
+                            const char *what, bool compare)
 {
     if (ld->pending_count == ld->pending_cap) {
         int cap = ld->pending_cap ? ld->pending_cap * 2 : 8;
@@ -117,6 +117,7 @@ sk_status sk_note_parameter(loader *ld, const yaml_node_t *node, const char *pat
     pending_parameter *p = &ld->pending[ld->pending_count++];
     p->uses = uses;
     p->what = what;
+    p->compare = compare;
     snprintf(p->where, sizeof p->where, "%s:%d:%d: %s", ld->r.file, sk_yr_line(node),
              sk_yr_col(node), path);
     return SK_OK;
@@ -257,18 +258,18 @@ static sk_status read_video(loader *ld, const yaml_node_t *node)
     return status;
 }
 
-/* A mapping whose keys are all required, holding a start and an end time
- * (end after start), as captions and sections are: reads the times and leaves
- * the mapping's values in v for the caller's other keys. */
+/* A mapping whose first `required` keys must be given, holding a start and
+ * an end time (end after start), as captions and sections are: reads the
+ * times and leaves the mapping's values in v for the caller's other keys. */
 static sk_status read_timed(loader *ld, const yaml_node_t *node, const char *path,
-                            const char *const *keys, int count, int start_key, yaml_node_t **v,
-                            double *start, double *end)
+                            const char *const *keys, int count, int required, int start_key,
+                            yaml_node_t **v, double *start, double *end)
 {
     char item[SK_YR_PATH_MAX];
     sk_status status = sk_yr_mapping(&ld->r, node, path, keys, count, v);
     if (status)
         return status;
-    for (int i = 0; i < count; i++)
+    for (int i = 0; i < required; i++)
         SK_TRY(status, sk_yr_require_key(&ld->r, node, path, keys[i], v[i]));
     if (status)
         return status;
@@ -282,18 +283,51 @@ static sk_status read_timed(loader *ld, const yaml_node_t *node, const char *pat
     return status;
 }
 
-enum { CAPTION_START, CAPTION_END, CAPTION_TEXT, CAPTION_COUNT };
-static const char *const caption_keys[CAPTION_COUNT] = {"start", "end", "text"};
+/* A TeX formula at node: its source and where it stands, to compile later. */
+static sk_status read_tex(loader *ld, const yaml_node_t *node, const char *path, sk_tex *tex)
+{
+    const char *source = NULL;
+    sk_status status = sk_yr_string(&ld->r, node, path, &source);
+    if (status == SK_OK && !*source)
+        status = sk_yr_fail(&ld->r, node, path, "expected a TeX formula, found an empty string");
+    if (status)
+        return status;
+    free(tex->source); /* a later file's formula replaces an included file's */
+    if (!(tex->source = sk_copy_string(ld, source)))
+        return SK_ENOMEM;
+    snprintf(tex->where, sizeof tex->where, "%s:%d:%d: %s", ld->r.file, sk_yr_line(node),
+             sk_yr_col(node), path);
+    return SK_OK;
+}
 
+static void free_tex(sk_tex *tex)
+{
+    free(tex->source);
+    free(tex->svg);
+}
+
+enum { CAPTION_START, CAPTION_END, CAPTION_TEXT, CAPTION_TEX, CAPTION_COUNT };
+static const char *const caption_keys[CAPTION_COUNT] = {"start", "end", "text", "tex"};
+
+/* A caption is text or a formula: exactly one of the two keys. */
 static sk_status read_caption(loader *ld, const yaml_node_t *node, const char *path, sk_caption *c)
 {
     yaml_node_t *v[CAPTION_COUNT];
     char item[SK_YR_PATH_MAX];
     const char *text = NULL;
-    sk_status status = read_timed(ld, node, path, caption_keys, CAPTION_COUNT, CAPTION_START, v,
-                                  &c->start, &c->end);
-    if (!v[CAPTION_START] || !v[CAPTION_END] || !v[CAPTION_TEXT]) /* reported as missing */
+    sk_status status = read_timed(ld, node, path, caption_keys, CAPTION_COUNT, CAPTION_TEXT,
+                                  CAPTION_START, v, &c->start, &c->end);
+    if (!v[CAPTION_START] || !v[CAPTION_END]) /* reported as missing */
         return status;
+    if (!v[CAPTION_TEXT] == !v[CAPTION_TEX])
+        return sk_yr_fail(&ld->r, v[CAPTION_TEX] ? v[CAPTION_TEX] : node, path,
+                          "expected one of 'text' and 'tex', found %s",
+                          v[CAPTION_TEX] ? "both" : "neither");
+    if (v[CAPTION_TEX]) {
+        sk_yr_subpath(item, sizeof item, "%s.tex", path);
+        SK_TRY(status, read_tex(ld, v[CAPTION_TEX], item, &c->tex));
+        return status;
+    }
     sk_yr_subpath(item, sizeof item, "%s.text", path);
     SK_TRY(status, sk_yr_string(&ld->r, v[CAPTION_TEXT], item, &text));
     if (text && !(c->text = sk_copy_string(ld, text)))
@@ -333,8 +367,10 @@ static sk_status caption_item(loader *ld, const yaml_node_t *node, const char *p
 
 static void free_captions(sk_scene *s)
 {
-    for (int i = 0; i < s->caption_count; i++)
+    for (int i = 0; i < s->caption_count; i++) {
         free(s->captions[i].text);
+        free_tex(&s->captions[i].tex);
+    }
     free(s->captions);
     s->captions = NULL;
     s->caption_count = 0;
@@ -366,6 +402,26 @@ static sk_status read_text(loader *ld, const yaml_node_t *node)
     return status;
 }
 
+/* formulas: the card's formulas the scene writes itself, in TeX. */
+static const char *const formula_keys[SK_FORMULA_SLOTS] = {
+    [SK_FORMULA_REGRESSION] = "regression",
+    [SK_FORMULA_ATTENTION] = "attention",
+    [SK_FORMULA_KERNEL] = "kernel",
+};
+
+static sk_status read_formulas(loader *ld, const yaml_node_t *node)
+{
+    yaml_node_t *v[SK_FORMULA_SLOTS];
+    char path[SK_YR_PATH_MAX];
+    sk_status status = sk_yr_mapping(&ld->r, node, "formulas", formula_keys, SK_FORMULA_SLOTS, v);
+    for (int i = 0; status == SK_OK && i < SK_FORMULA_SLOTS; i++) {
+        sk_yr_subpath(path, sizeof path, "formulas.%s", formula_keys[i]);
+        if (v[i])
+            SK_TRY(status, read_tex(ld, v[i], path, &ld->scene->formulas[i]));
+    }
+    return status;
+}
+
 enum { SECTION_NAME, SECTION_START, SECTION_END, SECTION_COUNT };
 static const char *const section_keys[SECTION_COUNT] = {"name", "start", "end"};
 
@@ -375,8 +431,8 @@ static sk_status section_item(loader *ld, const yaml_node_t *node, const char *p
     yaml_node_t *v[SECTION_COUNT];
     char sub[SK_YR_PATH_MAX];
     const char *name = NULL;
-    sk_status status = read_timed(ld, node, path, section_keys, SECTION_COUNT, SECTION_START, v,
-                                  &sec->start, &sec->end);
+    sk_status status = read_timed(ld, node, path, section_keys, SECTION_COUNT, SECTION_COUNT,
+                                  SECTION_START, v, &sec->start, &sec->end);
     if (!v[SECTION_NAME] || !v[SECTION_START] || !v[SECTION_END]) /* reported as missing */
         return status;
     sk_yr_subpath(sub, sizeof sub, "%s.name", path);
@@ -647,14 +703,16 @@ enum {
     TOP_LAYERS,
     TOP_ANIMATE,
     TOP_QUERY,
+    TOP_FORMULAS,
     TOP_COUNT
 };
-static const char *const top_keys[TOP_COUNT] = {"include", "video",  "text",      "sections",
-                                                "audio",   "view",   "attention", "keys",
-                                                "camera",  "layers", "animate",   "query"};
+static const char *const top_keys[TOP_COUNT] = {
+    "include", "video",  "text",   "sections", "audio", "view",    "attention",
+    "keys",    "camera", "layers", "animate",  "query", "formulas"};
 static const section_reader top_readers[TOP_COUNT] = {
-    read_include,      read_video,   read_text,      read_sections,  read_audio,      read_view,
-    sk_read_attention, sk_read_keys, sk_read_camera, sk_read_layers, sk_read_animate, sk_read_query,
+    read_include,    read_video,        read_text,     read_sections,  read_audio,
+    read_view,       sk_read_attention, sk_read_keys,  sk_read_camera, sk_read_layers,
+    sk_read_animate, sk_read_query,     read_formulas,
 };
 
 static sk_status read_root(loader *ld, const yaml_node_t *root)
@@ -702,6 +760,7 @@ void sk_scene_schema(sk_schema_visit visit, void *context)
         {"video", video_keys, VIDEO_COUNT},
         {"text", text_keys, TEXT_COUNT},
         {"text.captions[]", caption_keys, CAPTION_COUNT},
+        {"formulas", formula_keys, SK_FORMULA_SLOTS},
         {"sections[]", section_keys, SECTION_COUNT},
         {"audio", audio_keys, AUDIO_COUNT},
         {"view", view_keys, VIEW_COUNT},
@@ -944,6 +1003,35 @@ static void check_view(loader *ld)
     }
 }
 
+/* The parameters the main kernel reads, and its name into names; with
+ * animate.attention.kernel every kernel of the track reads its own, so those
+ * of all of them count and names lists them ("gaussian, laplacian"). */
+static unsigned kernels_parameters(const sk_scene *s, char *names, size_t size)
+{
+    const sk_track *track = NULL;
+    for (int i = 0; i < s->animation_count; i++)
+        if (s->animations[i].target == SK_TARGET_KERNEL)
+            track = &s->animations[i].track;
+    snprintf(names, size, "%s", sk_kernel_name(s->kernel.kind));
+    if (!track)
+        return sk_kernel_parameters(&s->kernel);
+    unsigned reads = 0;
+    const char *list[SK_KERNEL_COUNT];
+    int count = 0;
+    for (int i = 0; i < track->count; i++) {
+        sk_kernel k = s->kernel;
+        k.kind = (sk_kernel_kind)track->keys[i].value[0];
+        reads |= sk_kernel_parameters(&k);
+        bool listed = false;
+        for (int j = 0; j < count; j++)
+            listed |= strcmp(list[j], sk_kernel_name(k.kind)) == 0;
+        if (!listed)
+            list[count++] = sk_kernel_name(k.kind);
+    }
+    sk_yr_join_names(list, count, names, size);
+    return reads;
+}
+
 /* What no single value can say wrong: required parts, parameters the kernel
  * does not read, times past the end. Reported at the file that gave them. */
 static void check_whole(loader *ld, const char *name)
@@ -958,14 +1046,21 @@ static void check_whole(loader *ld, const char *name)
         sk_yr_log_line(&ld->log, e.message);
     }
     check_view(ld);
-    unsigned reads = sk_kernel_parameters(&s->kernel);
-    for (int i = 0; ld->kernel_known && i < ld->pending_count; i++) {
+    char names[256];
+    unsigned reads = kernels_parameters(s, names, sizeof names);
+    unsigned compare_reads = sk_kernel_parameters(&s->compare);
+    for (int i = 0; i < ld->pending_count; i++) {
         const pending_parameter *p = &ld->pending[i];
-        if (reads & p->uses)
+        bool known = p->compare ? ld->compare_known : ld->kernel_known;
+        if (!known || ((p->compare ? compare_reads : reads) & p->uses))
             continue;
         char line[SK_ERROR_MAX / 4];
-        snprintf(line, sizeof line, "%s: the %s kernel does not use %s", p->where,
-                 sk_kernel_name(s->kernel.kind), p->what);
+        if (!p->compare && strchr(names, ','))
+            snprintf(line, sizeof line, "%s: none of the kernels %s uses %s", p->where, names,
+                     p->what);
+        else
+            snprintf(line, sizeof line, "%s: the %s kernel does not use %s", p->where,
+                     p->compare ? sk_kernel_name(s->compare.kind) : names, p->what);
         sk_yr_log_line(&ld->log, line);
     }
 }
@@ -979,6 +1074,7 @@ static void set_defaults(sk_scene *s)
     s->theme = SK_THEME_DARK;
     sk_yr_parse_colour(themes[SK_THEME_DARK].background, &s->background, &s->background_alpha);
     s->kernel = sk_kernel_default(SK_KERNEL_GAUSSIAN);
+    s->compare = sk_kernel_default(SK_KERNEL_GAUSSIAN);
     s->query_path.kind = SK_PATH_SPLINE;
     s->query_path.closed = true;
     s->query_ease = (sk_ease){.kind = SK_EASE_LINEAR};
@@ -994,7 +1090,7 @@ static void set_defaults(sk_scene *s)
 
 static sk_status load(const char *text, size_t len, const char *name, sk_scene **out, sk_error *err)
 {
-    loader ld = {.log = {err, 0}, .kernel_known = true};
+    loader ld = {.log = {err, 0}, .kernel_known = true, .compare_known = true};
     char *dir = directory_of(name);
     sk_scene *s = calloc(1, sizeof *s);
     sk_status status = SK_OK;
@@ -1064,6 +1160,8 @@ void sk_scene_free(sk_scene *scene)
     sk_free_keys(scene);
     sk_free_motion(scene);
     free_captions(scene);
+    for (int i = 0; i < SK_FORMULA_SLOTS; i++)
+        free_tex(&scene->formulas[i]);
     free_sections(scene);
     free(scene->curve);
     free(scene->audio_path);

@@ -115,6 +115,7 @@ static void animate_kernel(const sk_timeline *tl, double t, sk_kernel *k)
     k->bandwidth = animated(tl->target[SK_TARGET_BANDWIDTH], t, k->bandwidth);
     k->temperature = animated(tl->target[SK_TARGET_TEMPERATURE], t, k->temperature);
     k->k = (int)lround(fmax(1.0, animated(tl->target[SK_TARGET_K], t, k->k)));
+    k->kind = (sk_kernel_kind)lround(animated(tl->target[SK_TARGET_KERNEL], t, k->kind));
 }
 
 void sk_timeline_state_at(const sk_timeline *tl, int64_t frame, sk_frame_state *out)
