@@ -1,0 +1,63 @@
+/* mux_extras.h — private to encode/: the hook by which any container sink
+ * (MP4 now; WebM, MOV later) adds a scene's extras to its muxer.
+ *
+ *   sk_mux_extras_open()   after the video stream is added and before
+ *                          avformat_write_header: adds a subtitle stream,
+ *                          the chapters and an audio stream, as far as the
+ *                          container takes them (see the table in extras.c)
+ *   sk_mux_extras_write()  before av_write_trailer: writes the subtitle and
+ *                          audio packets with av_interleaved_write_frame
+ *   sk_mux_extras_free()   always, on every path; NULL is a no-op
+ *
+ * A container without a row in the table gets nothing (the captions are
+ * still burnt into the pictures).
+ */
+#ifndef SK_ENCODE_MUX_EXTRAS_H
+#define SK_ENCODE_MUX_EXTRAS_H
+
+#include <stdint.h>
+
+#include <libavformat/avformat.h>
+
+#include "extras.h"
+
+typedef struct sk_mux_extras sk_mux_extras;
+
+/* extras may be NULL (nothing to add). path names the output in messages.
+ * mux keeps ownership; the streams and chapters added belong to it.
+ * *out owns the encoders; extras and path must outlive it. SK_EINPUT when
+ * the audio file cannot be read as audio (the message names it). */
+sk_status sk_mux_extras_open(AVFormatContext *mux, const sk_extras *extras, const char *path,
+                             sk_mux_extras **out, sk_error *err);
+
+sk_status sk_mux_extras_write(sk_mux_extras *x, sk_error *err);
+
+void sk_mux_extras_free(sk_mux_extras *x);
+
+/* ---- audio (audio.c) ----------------------------------------------------- */
+
+/* Samples of output, at the encoder's rate, and how the source fills them:
+ * lead silence first (a positive offset), then the source from `skip`
+ * samples in (a negative offset), then silence to `total`. */
+typedef struct sk_audio_plan {
+    int64_t total; /* round(duration x rate) */
+    int64_t lead;  /* round(offset x rate) for offset > 0, at most total; else 0 */
+    int64_t skip;  /* round(-offset x rate) for offset < 0; else 0 */
+} sk_audio_plan;
+
+sk_audio_plan sk_audio_plan_make(double offset, double duration, int rate);
+
+typedef struct sk_audio_track sk_audio_track;
+
+/* Opens the source and an encoder_name encoder, and adds its stream to mux
+ * (before the header). */
+sk_status sk_audio_track_open(AVFormatContext *mux, const char *encoder_name,
+                              const sk_extras *extras, const char *path, sk_audio_track **out,
+                              sk_error *err);
+
+/* Decodes, resamples and encodes the whole plan into mux (after the header). */
+sk_status sk_audio_track_write(sk_audio_track *t, AVFormatContext *mux, sk_error *err);
+
+void sk_audio_track_free(sk_audio_track *t);
+
+#endif
