@@ -126,12 +126,13 @@ static void test_mp4_has_mov_text_captions(void **state)
 static void test_sidecars(void **state)
 {
     (void)state;
-    const char *mp4 = TMP_DIR "/sidecar.mp4", *srt = TMP_DIR "/sidecar.srt", *vtt = TMP_DIR "/sidecar.vtt";
-    render_ok((const char *const[]){"render", EXTRAS, "-o", mp4, "--subtitles", srt, "-y", "-q",
-                                    NULL});
+    const char *mp4 = TMP_DIR "/sidecar.mp4", *srt = TMP_DIR "/sidecar.srt",
+               *vtt = TMP_DIR "/sidecar.vtt";
+    render_ok(
+        (const char *const[]){"render", EXTRAS, "-o", mp4, "--subtitles", srt, "-y", "-q", NULL});
     assert_file_equals(srt, "tests/expected/extras.srt");
-    render_ok((const char *const[]){"render", EXTRAS, "-o", mp4, "--subtitles", vtt, "-y", "-q",
-                                    NULL});
+    render_ok(
+        (const char *const[]){"render", EXTRAS, "-o", mp4, "--subtitles", vtt, "-y", "-q", NULL});
     assert_file_equals(vtt, "tests/expected/extras.vtt");
 }
 
@@ -149,6 +150,9 @@ static void test_sidecar_of_a_range(void **state)
 static void test_sidecar_refusals(void **state)
 {
     (void)state;
+    run_result help = run_softknn((const char *const[]){"render", "--help", NULL});
+    assert_non_null(strstr(help.out, "--subtitles FILE"));
+    run_result_free(&help);
     const char *mp4 = TMP_DIR "/refused.mp4";
     unlink(mp4);
     run_result r = run_softknn((const char *const[]){"render", EXTRAS, "-o", mp4, "--subtitles",
@@ -285,8 +289,8 @@ static void check_audio(const char *name, const char *const extra[], double expe
     run_result_free(&r);
     loudness l = measure(out);
     if (fabs(l.first - first) > EDGE_TOLERANCE || fabs(l.last - last) > EDGE_TOLERANCE)
-        fail_msg("%s: the tone sounds from %.4f to %.4f s; expected %.4f to %.4f s", name,
-                 l.first, l.last, first, last);
+        fail_msg("%s: the tone sounds from %.4f to %.4f s; expected %.4f to %.4f s", name, l.first,
+                 l.last, first, last);
 }
 
 /* A 0.5 s tone in a 1 s video: padded with silence after 0.5 s. */
