@@ -179,6 +179,32 @@ static void test_sidecar_refusals(void **state)
     free(text);
 }
 
+/* Captions out of order and overlapping: the subtitle stream shows "early"
+ * alone, then both (the earlier start on top), then "late" alone. */
+static void test_overlapping_captions(void **state)
+{
+    (void)state;
+    const char *scene = TMP_DIR "/overlap.yaml", *out = TMP_DIR "/overlap.mp4";
+    FILE *f = fopen(scene, "w");
+    assert_non_null(f);
+    fputs("video: {size: [320, 180], fps: 12, duration: 2}\n"
+          "text:\n"
+          "  captions:\n"
+          "    - {start: 1, end: 2, text: late}\n"
+          "    - {start: 0, end: 1.5, text: early}\n"
+          "keys: [{at: [0, 0], value: red}]\n",
+          f);
+    assert_int_equal(fclose(f), 0);
+    render_ok((const char *const[]){"render", scene, "-o", out, "-y", "-q", NULL});
+    run_result r = run_program((const char *const[]){"ffmpeg", "-v", "error", "-i", out, "-map",
+                                                     "0:s", "-f", "srt", "-", NULL});
+    assert_int_equal(r.exit_code, 0);
+    assert_string_equal(r.out, "1\n00:00:00,000 --> 00:00:01,000\nearly\n\n"
+                               "2\n00:00:01,000 --> 00:00:01,500\nearly\r\nlate\n\n"
+                               "3\n00:00:01,500 --> 00:00:02,000\nlate\n\n");
+    run_result_free(&r);
+}
+
 /* ---- chapters ------------------------------------------------------------- */
 
 static void test_sections_become_chapters(void **state)
@@ -348,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_sidecars),
         cmocka_unit_test(test_sidecar_of_a_range),
         cmocka_unit_test(test_sidecar_refusals),
+        cmocka_unit_test(test_overlapping_captions),
         cmocka_unit_test(test_sections_become_chapters),
         cmocka_unit_test(test_audio_shorter_is_padded),
         cmocka_unit_test(test_audio_longer_is_trimmed),

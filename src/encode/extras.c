@@ -8,7 +8,6 @@
  * (mov_text, webvtt, subrip) turns it into the container's packet. */
 #include "mux_extras.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,11 +64,11 @@ static const char ass_header[] =
 
 struct sk_mux_extras {
     AVFormatContext *mux; /* borrowed */
-    const sk_extras *extras;
     const char *path;
     AVCodecContext *subtitle_encoder;
     AVStream *subtitle_stream;
     AVPacket *packet;
+    sk_cues cues; /* the captions as the subtitle stream shows them */
     sk_audio_track *audio;
 };
 
@@ -213,13 +212,14 @@ sk_status sk_mux_extras_open(AVFormatContext *mux, const sk_extras *extras, cons
     if (!x)
         return sk_error_nomem(err);
     x->mux = mux;
-    x->extras = extras;
     x->path = path;
     const container_row *row = container_of(mux);
     sk_status status = SK_OK;
     if (!(x->packet = av_packet_alloc()))
         status = sk_error_nomem(err);
     if (status == SK_OK && extras && row && row->subtitle_encoder && extras->caption_count > 0)
+        status = sk_cues_make(extras->captions, extras->caption_count, &x->cues, err);
+    if (status == SK_OK && x->cues.count > 0)
         status = open_subtitle_encoder(x, row->subtitle_encoder, err);
     for (int i = 0; status == SK_OK && extras && row && row->chapters && i < extras->chapter_count;
          i++)
@@ -237,8 +237,8 @@ sk_status sk_mux_extras_open(AVFormatContext *mux, const sk_extras *extras, cons
 sk_status sk_mux_extras_write(sk_mux_extras *x, sk_error *err)
 {
     sk_status status = SK_OK;
-    for (int i = 0; status == SK_OK && x->subtitle_stream && i < x->extras->caption_count; i++)
-        status = write_caption(x, i, &x->extras->captions[i], err);
+    for (int i = 0; status == SK_OK && x->subtitle_stream && i < x->cues.count; i++)
+        status = write_caption(x, i, &x->cues.cues[i], err);
     if (status == SK_OK && x->audio)
         status = sk_audio_track_write(x->audio, x->mux, err);
     return status;
@@ -251,27 +251,17 @@ void sk_mux_extras_free(sk_mux_extras *x)
     sk_audio_track_free(x->audio);
     av_packet_free(&x->packet);
     avcodec_free_context(&x->subtitle_encoder);
+    sk_cues_free(&x->cues);
     free(x);
 }
 
 /* ---- sidecar ------------------------------------------------------------- */
 
-static bool ends_with_ci(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    if (m > n)
-        return false;
-    for (size_t i = 0; i < m; i++)
-        if (tolower((unsigned char)s[n - m + i]) != tolower((unsigned char)suffix[i]))
-            return false;
-    return true;
-}
-
 sk_status sk_subtitle_format_from_path(const char *path, sk_subtitle_format *format, sk_error *err)
 {
-    if (ends_with_ci(path, ".srt"))
+    if (sk_ends_with_ci(path, ".srt"))
         *format = SK_SUBTITLES_SRT;
-    else if (ends_with_ci(path, ".vtt"))
+    else if (sk_ends_with_ci(path, ".vtt"))
         *format = SK_SUBTITLES_VTT;
     else
         return sk_error_set(err, SK_EINPUT,

@@ -34,6 +34,21 @@ sk_status sk_mux_extras_write(sk_mux_extras *x, sk_error *err);
 
 void sk_mux_extras_free(sk_mux_extras *x);
 
+/* ---- cues (cues.c) ------------------------------------------------------ */
+
+/* Captions in time order, none overlapping: where captions overlap, each
+ * stretch of time gets the texts then showing, joined by line breaks,
+ * earliest start first. Texts are owned. */
+typedef struct sk_cues {
+    sk_timed_text *cues;
+    int count;
+} sk_cues;
+
+sk_status sk_cues_make(const sk_timed_text *captions, int n, sk_cues *out, sk_error *err);
+
+/* A zeroed or already freed sk_cues is fine. */
+void sk_cues_free(sk_cues *cues);
+
 /* ---- audio (audio.c) ----------------------------------------------------- */
 
 /* Samples of output, at the encoder's rate, and how the source fills them:
