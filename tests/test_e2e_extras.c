@@ -337,6 +337,47 @@ static void test_audio_longer_is_trimmed(void **state)
     check_audio("long", NULL, 1.0, 0.0, 1.0);
 }
 
+/* The sound is written alongside the pictures, not after them all. The
+ * muxer itself holds packets back for up to 10 s to interleave them, so the
+ * video here is 12 s long (at 4 fps, to stay quick): the first audio packet
+ * must lie in the file before the video decoded from 1 s on. */
+static void test_audio_is_interleaved(void **state)
+{
+    (void)state;
+    make_tone(TMP_DIR "/inter.wav", 1.0, 48000);
+    FILE *f = fopen(TMP_DIR "/inter.yaml", "w");
+    assert_non_null(f);
+    fputs("video: {size: [320, 180], fps: 4, duration: 12}\n"
+          "audio: {file: inter.wav}\n"
+          "keys: [{at: [0, 0], value: red}]\n",
+          f);
+    assert_int_equal(fclose(f), 0);
+    render_ok((const char *const[]){"render", TMP_DIR "/inter.yaml", "-o", TMP_DIR "/inter.mp4",
+                                    "-y", "-q", NULL});
+    run_result r = run_program((const char *const[]){"ffprobe", "-v", "error", "-show_entries",
+                                                     "packet=codec_type,dts_time,pos", "-of",
+                                                     "csv=p=0", TMP_DIR "/inter.mp4", NULL});
+    assert_int_equal(r.exit_code, 0);
+    long first_audio = -1, video_from_1s = -1;
+    for (const char *line = r.out; *line;
+         line += strcspn(line, "\n") + (line[strcspn(line, "\n")] != 0)) {
+        char type[16];
+        double dts;
+        long pos;
+        if (sscanf(line, "%15[a-z],%lf,%ld", type, &dts, &pos) != 3)
+            continue; /* ffprobe prints an empty line after a packet with side data */
+        if (strcmp(type, "audio") == 0 && (first_audio < 0 || pos < first_audio))
+            first_audio = pos;
+        if (strcmp(type, "video") == 0 && dts >= 1.0 && (video_from_1s < 0 || pos < video_from_1s))
+            video_from_1s = pos;
+    }
+    run_result_free(&r);
+    assert_true(first_audio >= 0 && video_from_1s >= 0);
+    if (first_audio > video_from_1s)
+        fail_msg("the audio starts at byte %ld, after the video decoded from 1 s (byte %ld)",
+                 first_audio, video_from_1s);
+}
+
 /* offset 0.25 s: silence first, the 0.5 s tone from 0.25 to 0.75 s. */
 static void test_audio_positive_offset(void **state)
 {
@@ -378,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_sections_become_chapters),
         cmocka_unit_test(test_audio_shorter_is_padded),
         cmocka_unit_test(test_audio_longer_is_trimmed),
+        cmocka_unit_test(test_audio_is_interleaved),
         cmocka_unit_test(test_audio_positive_offset),
         cmocka_unit_test(test_audio_negative_offset),
         cmocka_unit_test(test_audio_of_a_range),

@@ -9,6 +9,7 @@
 #include "mux_extras.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include <libavcodec/avcodec.h>
@@ -51,6 +52,8 @@ struct sk_audio_track {
     int64_t queued; /* samples put on the timeline so far (silence included) */
     int64_t skipped;
     int64_t next_pts;
+    AVPacket *input_packet; /* read from the source */
+    bool source_done;       /* read to its end, decoder and resampler drained */
 };
 
 /* ---- opening ------------------------------------------------------------- */
@@ -137,7 +140,8 @@ static sk_status open_resampler(sk_audio_track *t, sk_error *err)
     t->converted = av_frame_alloc();
     t->chunk = av_frame_alloc();
     t->packet = av_packet_alloc();
-    if (!t->fifo || !t->decoded || !t->converted || !t->chunk || !t->packet)
+    t->input_packet = av_packet_alloc();
+    if (!t->fifo || !t->decoded || !t->converted || !t->chunk || !t->packet || !t->input_packet)
         return sk_error_nomem(err);
     return SK_OK;
 }
@@ -179,6 +183,7 @@ void sk_audio_track_free(sk_audio_track *t)
 {
     if (!t)
         return;
+    av_packet_free(&t->input_packet);
     av_packet_free(&t->packet);
     av_frame_free(&t->chunk);
     av_frame_free(&t->converted);
@@ -337,38 +342,49 @@ static sk_status decode(sk_audio_track *t, AVFormatContext *mux, const AVPacket 
     }
 }
 
-/* Reads the source until the timeline is full or the file ends. */
-static sk_status read_source(sk_audio_track *t, AVFormatContext *mux, sk_error *err)
+/* Reads the source until the timeline holds `target` samples or the file
+ * has ended (then drains the decoder and the resampler). */
+static sk_status read_source(sk_audio_track *t, AVFormatContext *mux, int64_t target, sk_error *err)
 {
-    AVPacket *in = av_packet_alloc();
-    if (!in)
-        return sk_error_nomem(err);
     sk_status status = SK_OK;
-    while (status == SK_OK && t->queued < t->plan.total) {
-        int rc = av_read_frame(t->input, in);
-        if (rc == AVERROR_EOF)
-            break;
-        if (rc < 0)
+    while (status == SK_OK && !t->source_done && t->queued < target) {
+        int rc = av_read_frame(t->input, t->input_packet);
+        if (rc == AVERROR_EOF) {
+            t->source_done = true;
+            status = decode(t, mux, NULL, err); /* drain the decoder */
+            if (status == SK_OK)
+                status = place_frame(t, mux, NULL, err); /* and the resampler */
+        } else if (rc < 0) {
             status = sk_error_set(err, SK_EINPUT, "%s: cannot read its audio: %s", t->source,
                                   av_err2str(rc));
-        else if (in->stream_index == t->input_index)
-            status = decode(t, mux, in, err);
-        av_packet_unref(in);
+        } else if (t->input_packet->stream_index == t->input_index) {
+            status = decode(t, mux, t->input_packet, err);
+        }
+        av_packet_unref(t->input_packet);
     }
-    av_packet_free(&in);
-    if (status == SK_OK && t->queued < t->plan.total)
-        status = decode(t, mux, NULL, err); /* drain the decoder */
-    if (status == SK_OK && t->queued < t->plan.total)
-        status = place_frame(t, mux, NULL, err); /* and the resampler */
     return status;
 }
 
-sk_status sk_audio_track_write(sk_audio_track *t, AVFormatContext *mux, sk_error *err)
+sk_status sk_audio_track_write(sk_audio_track *t, AVFormatContext *mux, double until, sk_error *err)
 {
-    sk_status status = queue_silence(t, mux, t->plan.lead, err);
-    if (status == SK_OK)
-        status = read_source(t, mux, err);
-    if (status == SK_OK)
+    int64_t target = llround(until * RATE);
+    target = target < t->plan.total ? target : t->plan.total;
+    sk_status status = SK_OK;
+    if (t->queued < t->plan.lead) /* silence before a positive offset */
+        status =
+            queue_silence(t, mux, (t->plan.lead < target ? t->plan.lead : target) - t->queued, err);
+    if (status == SK_OK && t->queued >= t->plan.lead)
+        status = read_source(t, mux, target, err);
+    if (status == SK_OK && t->source_done && t->queued < target)
+        status = queue_silence(t, mux, target - t->queued, err); /* after a short file */
+    return status;
+}
+
+sk_status sk_audio_track_finish(sk_audio_track *t, AVFormatContext *mux, sk_error *err)
+{
+    sk_status status = sk_audio_track_write(t, mux, (double)t->plan.total / RATE, err);
+    /* A long file stops being read at the video's end: not done, but full. */
+    if (status == SK_OK && t->queued < t->plan.total)
         status = queue_silence(t, mux, t->plan.total - t->queued, err);
     int rest = av_audio_fifo_size(t->fifo);
     if (status == SK_OK && rest > 0)

@@ -69,6 +69,7 @@ struct sk_mux_extras {
     AVStream *subtitle_stream;
     AVPacket *packet;
     sk_cues cues; /* the captions as the subtitle stream shows them */
+    int next_cue; /* the first not yet written */
     sk_audio_track *audio;
 };
 
@@ -234,13 +235,29 @@ sk_status sk_mux_extras_open(AVFormatContext *mux, const sk_extras *extras, cons
     return SK_OK;
 }
 
-sk_status sk_mux_extras_write(sk_mux_extras *x, sk_error *err)
+static sk_status write_cues_before(sk_mux_extras *x, double until, sk_error *err)
 {
     sk_status status = SK_OK;
-    for (int i = 0; status == SK_OK && x->subtitle_stream && i < x->cues.count; i++)
-        status = write_caption(x, i, &x->cues.cues[i], err);
+    for (; status == SK_OK && x->subtitle_stream && x->next_cue < x->cues.count &&
+           x->cues.cues[x->next_cue].start < until;
+         x->next_cue++)
+        status = write_caption(x, x->next_cue, &x->cues.cues[x->next_cue], err);
+    return status;
+}
+
+sk_status sk_mux_extras_write_until(sk_mux_extras *x, double until, sk_error *err)
+{
+    sk_status status = write_cues_before(x, until, err);
     if (status == SK_OK && x->audio)
-        status = sk_audio_track_write(x->audio, x->mux, err);
+        status = sk_audio_track_write(x->audio, x->mux, until, err);
+    return status;
+}
+
+sk_status sk_mux_extras_write(sk_mux_extras *x, sk_error *err)
+{
+    sk_status status = write_cues_before(x, INFINITY, err);
+    if (status == SK_OK && x->audio)
+        status = sk_audio_track_finish(x->audio, x->mux, err);
     return status;
 }
 

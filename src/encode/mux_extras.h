@@ -5,8 +5,10 @@
  *                          avformat_write_header: adds a subtitle stream,
  *                          the chapters and an audio stream, as far as the
  *                          container takes them (see the table in extras.c)
- *   sk_mux_extras_write()  before av_write_trailer: writes the subtitle and
- *                          audio packets with av_interleaved_write_frame
+ *   sk_mux_extras_write_until()  after each video frame is sent: writes
+ *                          the subtitle and audio packets up to its time, so
+ *                          the file is interleaved (av_interleaved_write_frame)
+ *   sk_mux_extras_write()  before av_write_trailer: writes the rest
  *   sk_mux_extras_free()   always, on every path; NULL is a no-op
  *
  * A container without a row in the table gets nothing (the captions are
@@ -30,6 +32,12 @@ typedef struct sk_mux_extras sk_mux_extras;
 sk_status sk_mux_extras_open(AVFormatContext *mux, const sk_extras *extras, const char *path,
                              sk_mux_extras **out, sk_error *err);
 
+/* Writes the cues that start before `until` and the audio up to it
+ * (seconds of output). Optional: a sink that never calls it gets every
+ * packet at sk_mux_extras_write, all after the video. */
+sk_status sk_mux_extras_write_until(sk_mux_extras *x, double until, sk_error *err);
+
+/* Writes every remaining packet and drains the audio encoder. */
 sk_status sk_mux_extras_write(sk_mux_extras *x, sk_error *err);
 
 void sk_mux_extras_free(sk_mux_extras *x);
@@ -70,8 +78,13 @@ sk_status sk_audio_track_open(AVFormatContext *mux, const char *encoder_name,
                               const sk_extras *extras, const char *path, sk_audio_track **out,
                               sk_error *err);
 
-/* Decodes, resamples and encodes the whole plan into mux (after the header). */
-sk_status sk_audio_track_write(sk_audio_track *t, AVFormatContext *mux, sk_error *err);
+/* Decodes, resamples and encodes the plan up to `until` seconds into mux
+ * (after the header); the encoder may hold back a frame or two. */
+sk_status sk_audio_track_write(sk_audio_track *t, AVFormatContext *mux, double until,
+                               sk_error *err);
+
+/* Encodes the rest of the plan and drains the encoder. */
+sk_status sk_audio_track_finish(sk_audio_track *t, AVFormatContext *mux, sk_error *err);
 
 void sk_audio_track_free(sk_audio_track *t);
 

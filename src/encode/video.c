@@ -258,7 +258,11 @@ static sk_status mp4_write(void *state, int64_t frame_index, const uint8_t *bgra
     int rc = avcodec_send_frame(s->encoder, s->frame);
     if (rc < 0)
         return sk_av_error(err, s->path, "cannot encode", rc);
-    return mux_ready_packets(s, err);
+    status = mux_ready_packets(s, err);
+    if (status == SK_OK) /* sound and captions up to this frame's end */
+        status = sk_mux_extras_write_until(
+            s->extras, (double)s->next_pts * av_q2d(s->encoder->time_base), err);
+    return status;
 }
 
 static sk_status mp4_finish(void *state, sk_error *err)
