@@ -387,6 +387,16 @@ static void test_audio_positive_offset(void **state)
     check_audio("positive", NULL, 1.0, 0.25, 0.75);
 }
 
+/* MP3 (libmp3lame, 44.1 kHz), whose encoder delay the demuxer removes
+ * (LAME's gapless header): the tone still starts right at the offset. */
+static void test_audio_from_mp3(void **state)
+{
+    (void)state;
+    make_tone(TMP_DIR "/half.mp3", 0.5, 44100);
+    write_scene("mp3", "half.mp3", "0.25");
+    check_audio("mp3", NULL, 1.0, 0.25, 0.75);
+}
+
 /* offset -0.25 s: the 0.5 s tone's first quarter second is cut, so it
  * sounds from 0 to 0.25 s. */
 static void test_audio_negative_offset(void **state)
@@ -422,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_audio_is_interleaved),
         cmocka_unit_test(test_audio_positive_offset),
         cmocka_unit_test(test_audio_negative_offset),
+        cmocka_unit_test(test_audio_from_mp3),
         cmocka_unit_test(test_audio_of_a_range),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
