@@ -45,6 +45,8 @@ static const char usage_text[] =
     "                      Python slice); A or B may be left out: '100:' or ':60'\n"
     "  --crf N             H.264 quality, 0 (lossless) to 51 (default 20)\n"
     "  --preset NAME       x264 speed preset, ultrafast ... placebo (default veryfast)\n"
+    "  --subtitles FILE    also write the scene's captions as FILE.srt (SubRip) or\n"
+    "                      FILE.vtt (WebVTT), timed like the output (and its --frames)\n"
     "  -y, --overwrite     replace an existing output\n"
     "  -q, --quiet         print nothing but errors\n"
     "  -v, --verbose       also print FFmpeg's and x264's own messages\n"
@@ -164,13 +166,14 @@ static void catch_signals(void)
 
 static int command_render(int argc, char **argv)
 {
-    enum { OPT_SIZE = 256, OPT_FPS, OPT_FRAMES, OPT_CRF, OPT_PRESET };
+    enum { OPT_SIZE = 256, OPT_FPS, OPT_FRAMES, OPT_CRF, OPT_PRESET, OPT_SUBTITLES };
     static const struct option options[] = {{"output", required_argument, NULL, 'o'},
                                             {"size", required_argument, NULL, OPT_SIZE},
                                             {"fps", required_argument, NULL, OPT_FPS},
                                             {"frames", required_argument, NULL, OPT_FRAMES},
                                             {"crf", required_argument, NULL, OPT_CRF},
                                             {"preset", required_argument, NULL, OPT_PRESET},
+                                            {"subtitles", required_argument, NULL, OPT_SUBTITLES},
                                             {"overwrite", no_argument, NULL, 'y'},
                                             {"quiet", no_argument, NULL, 'q'},
                                             {"verbose", no_argument, NULL, 'v'},
@@ -209,6 +212,7 @@ static int command_render(int argc, char **argv)
             job.crf = (int)value;
             break;
         case OPT_PRESET: job.preset = optarg; break;
+        case OPT_SUBTITLES: job.subtitles = optarg; break;
         case ':': return fail_input("%s needs a value", argv[optind - 1]);
         default: return fail_input("unknown option '%s'", argv[optind - 1]);
         }

@@ -495,6 +495,27 @@ static void test_times_alpha_include(void **state)
     sk_scene_free(s);
 }
 
+/* audio.offset may be negative, written as a number or a time string; a
+ * time whose range has no negative side still refuses a sign. The audio
+ * file only has to be readable here (any file will do). */
+static void test_negative_audio_offset(void **state)
+{
+    (void)state;
+    sk_scene *s = load_ok("keys: [{at: [0, 0], value: red}]\n"
+                          "audio: {file: tests/scenes/tiny.yaml, offset: \"-250ms\"}\n");
+    assert_near(s->audio_offset, -0.25);
+    assert_int_equal(s->audio_loc.line, 2);
+    assert_int_equal(s->audio_loc.col, 15); /* "audio: {file: " is 14 bytes */
+    sk_scene_free(s);
+    s = load_ok("keys: [{at: [0, 0], value: red}]\n"
+                "audio: {file: tests/scenes/tiny.yaml, offset: \"-1:02.5\"}\n");
+    assert_near(s->audio_offset, -62.5);
+    sk_scene_free(s);
+    assert_non_null(strstr(load_fails("keys: [{at: [0, 0], value: red}]\n"
+                                      "text: {captions: [{start: \"-1s\", end: 2, text: x}]}\n"),
+                           "text.captions[0].start: expected a time"));
+}
+
 /* Without a query section the query orbits the keys: keys spanning (0, 0) to
  * (4, 2) give an ellipse centred at (2, 1) with radii max(1, 0.35 * 4) = 1.4
  * and max(1, 0.35 * 2) = 1. */
@@ -873,6 +894,7 @@ int main(void)
         cmocka_unit_test(test_rng_reference),
         cmocka_unit_test(test_key_generators),
         cmocka_unit_test(test_times_alpha_include),
+        cmocka_unit_test(test_negative_audio_offset),
         cmocka_unit_test(test_error_cap),
         cmocka_unit_test(test_default_route),
         cmocka_unit_test(test_view_default_per_axis),

@@ -169,7 +169,7 @@ static sk_status expand_pattern(const char *path, int64_t frame, char *out, size
 
 /* ---- formats ------------------------------------------------------------- */
 
-static bool ends_with_ci(const char *s, const char *suffix)
+bool sk_ends_with_ci(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
     if (m > n)
@@ -184,7 +184,7 @@ sk_status sk_format_from_path(const char *path, sk_format *format, sk_error *err
 {
     bool pattern = has_integer_conversion(path);
     for (size_t i = 0; i < FORMAT_COUNT; i++) {
-        if (!ends_with_ci(path, formats[i].extension))
+        if (!sk_ends_with_ci(path, formats[i].extension))
             continue;
         if (pattern && !formats[i].sequence)
             break; /* x_%d.mp4: a pattern, but not for a sequence format */

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "../error/error.h"
+#include "extras.h"
 
 typedef enum sk_format {
     SK_FORMAT_MP4,          /* H.264 (libx264), yuv420p, BT.709, +faststart */
@@ -44,6 +45,9 @@ typedef struct sk_sink_options {
     int fps;            /* frames per second, > 0 */
     int crf;            /* H.264 constant rate factor, 0..51 (0 = lossless) */
     const char *preset; /* x264 preset name, e.g. "veryfast" */
+    /* Captions, chapters and audio for containers that carry them (MP4);
+     * NULL for none. Borrowed: must outlive the sink. */
+    const sk_extras *extras;
 } sk_sink_options;
 
 typedef struct sk_sink sk_sink;

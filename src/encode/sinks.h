@@ -33,6 +33,9 @@ typedef struct sk_sink_ops {
 extern const sk_sink_ops sk_mp4_sink_ops;
 extern const sk_sink_ops sk_png_sink_ops;
 
+/* Whether s ends in suffix, ignoring ASCII case (".MP4" is ".mp4"). */
+bool sk_ends_with_ci(const char *s, const char *suffix);
+
 /* "<path>: <what>: <libav's text for averr>" as SK_ERUNTIME (SK_ENOMEM for
  * AVERROR(ENOMEM)). Returns the status. */
 sk_status sk_av_error(sk_error *err, const char *path, const char *what, int averr);

@@ -12,6 +12,7 @@
 #include <libavutil/dict.h>
 #include <libavutil/opt.h>
 
+#include "mux_extras.h"
 #include "sinks.h"
 #include "../fileio/fileio.h"
 
@@ -42,6 +43,9 @@ typedef struct mp4_sink {
     AVFrame *frame;   /* yuv420p, reused for every frame */
     AVPacket *packet; /* reused; emptied by every write */
     int64_t next_pts; /* frames sent so far, in 1/fps units */
+
+    /* Subtitle stream, chapters and audio (mux_extras.h). */
+    sk_mux_extras *extras;
 } mp4_sink;
 
 static sk_status check_options(const sk_sink_options *o, sk_error *err)
@@ -183,6 +187,7 @@ static void mp4_free(void *state)
     if (!s)
         return;
     sk_av_release(&s->encoder, &s->sws, &s->frame, &s->packet);
+    sk_mux_extras_free(s->extras);
     if (s->mux) {
         avio_closep(&s->mux->pb); /* no trailer: the file is being dropped */
         avformat_free_context(s->mux);
@@ -210,6 +215,8 @@ static sk_status mp4_open(const sk_sink_options *o, void **state, sk_error *err)
         status = open_converter(s, err);
     if (status == SK_OK && !(s->packet = av_packet_alloc()))
         status = sk_error_nomem(err);
+    if (status == SK_OK)
+        status = sk_mux_extras_open(s->mux, o->extras, s->path, &s->extras, err);
     if (status == SK_OK)
         status = write_header(s, err);
     if (status != SK_OK) {
@@ -251,7 +258,11 @@ static sk_status mp4_write(void *state, int64_t frame_index, const uint8_t *bgra
     int rc = avcodec_send_frame(s->encoder, s->frame);
     if (rc < 0)
         return sk_av_error(err, s->path, "cannot encode", rc);
-    return mux_ready_packets(s, err);
+    status = mux_ready_packets(s, err);
+    if (status == SK_OK) /* sound and captions up to this frame's end */
+        status = sk_mux_extras_write_until(
+            s->extras, (double)s->next_pts * av_q2d(s->encoder->time_base), err);
+    return status;
 }
 
 static sk_status mp4_finish(void *state, sk_error *err)
@@ -261,6 +272,8 @@ static sk_status mp4_finish(void *state, sk_error *err)
     if (rc < 0)
         return sk_av_error(err, s->path, "cannot flush the encoder", rc);
     sk_status status = mux_ready_packets(s, err);
+    if (status == SK_OK)
+        status = sk_mux_extras_write(s->extras, err);
     if (status != SK_OK)
         return status;
     rc = av_write_trailer(s->mux); /* with faststart, rewrites moov first */

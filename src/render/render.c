@@ -13,6 +13,7 @@
 #include "../fileio/fileio.h"
 #include "../scene/scene.h"
 #include "../timeline/timeline.h"
+#include "scene_extras.h"
 
 /* Everything a render holds; released by render_close in reverse order. */
 typedef struct render {
@@ -24,6 +25,7 @@ typedef struct render {
     sk_evaluator *evaluator;
     sk_format format;
     int64_t first, end;
+    sk_scene_extras extras; /* captions, chapters, audio on the range's timeline */
 } render;
 
 static void render_close(render *r)
@@ -34,6 +36,7 @@ static void render_close(render *r)
     if (r->surface)
         cairo_surface_destroy(r->surface);
     sk_sink_free(r->sink);
+    sk_scene_extras_free(&r->extras);
     sk_timeline_free(r->timeline);
     sk_scene_free(r->scene);
 }
@@ -70,6 +73,18 @@ static sk_status check_size(const sk_scene *scene, const sk_render_job *job, sk_
                        scene->width + scene->width % 2, scene->height + scene->height % 2);
 }
 
+/* A file that is not audio is the scene's mistake: said at audio.file's
+ * place, before any frame is drawn. */
+static sk_status check_audio(const sk_scene *scene, sk_error *err)
+{
+    if (!scene->audio_path || sk_audio_probe(scene->audio_path, err) == SK_OK)
+        return SK_OK;
+    char reason[SK_ERROR_MAX];
+    snprintf(reason, sizeof reason, "%s", err ? err->message : "");
+    return sk_error_at(err, SK_EINPUT, scene->audio_source, scene->audio_loc.line,
+                       scene->audio_loc.col, "audio.file: %s", reason);
+}
+
 static sk_status resolve_range(render *r, const sk_render_job *job, sk_error *err)
 {
     int64_t count = sk_scene_frame_count(r->scene);
@@ -92,6 +107,17 @@ static sk_status check_output(const render *r, const sk_render_job *job, sk_erro
     if (!job->overwrite && access(first_path, F_OK) == 0)
         return sk_error_set(err, SK_EINPUT, "%s already exists; use -y to overwrite it",
                             first_path);
+    if (job->subtitles) {
+        sk_subtitle_format ignored;
+        st = sk_subtitle_format_from_path(job->subtitles, &ignored, err);
+        if (st == SK_OK && !job->overwrite && access(job->subtitles, F_OK) == 0)
+            st = sk_error_set(err, SK_EINPUT, "%s already exists; use -y to overwrite it",
+                              job->subtitles);
+        if (st == SK_OK)
+            st = sk_make_parent_dirs(job->subtitles, err);
+        if (st != SK_OK)
+            return st;
+    }
     return sk_make_parent_dirs(job->output, err);
 }
 
@@ -143,6 +169,8 @@ static sk_status render_frames(render *r, const sk_render_job *job, sk_error *er
             report_progress(f + 1 - r->first, r->end - r->first, started);
     }
     sk_status st = sk_sink_finish(r->sink, err);
+    if (st == SK_OK && job->subtitles)
+        st = sk_subtitles_write(job->subtitles, &r->extras.extras, err);
     if (st != SK_OK)
         return st;
     if (progress)
@@ -167,9 +195,13 @@ sk_status sk_render(const sk_render_job *job, sk_error *err)
     if (st == SK_OK)
         st = check_size(r.scene, job, r.format, err);
     if (st == SK_OK)
+        st = check_audio(r.scene, err);
+    if (st == SK_OK)
         st = resolve_range(&r, job, err);
     if (st == SK_OK)
         st = check_output(&r, job, err);
+    if (st == SK_OK)
+        st = sk_scene_extras_make(r.scene, r.first, r.end, &r.extras, err);
     if (st == SK_OK)
         st = sk_timeline_new(r.scene, &r.timeline, err);
     if (st == SK_OK)
@@ -178,7 +210,7 @@ sk_status sk_render(const sk_render_job *job, sk_error *err)
         st = open_canvas(&r, err);
     if (st == SK_OK) {
         sk_sink_options options = {job->output,  r.format, r.scene->width, r.scene->height,
-                                   r.scene->fps, job->crf, job->preset};
+                                   r.scene->fps, job->crf, job->preset,    &r.extras.extras};
         st = sk_sink_open(&options, &r.sink, err);
     }
     if (st == SK_OK)

@@ -25,6 +25,7 @@ typedef struct sk_render_job {
     int64_t end_frame;   /* one past the last frame rendered; -1: the scene's end */
     int crf;             /* H.264 constant rate factor, 0..51 */
     const char *preset;  /* x264 preset */
+    const char *subtitles; /* also write the captions to this .srt or .vtt file; may be NULL */
     bool overwrite;      /* replace an existing output (-y) */
     bool quiet;          /* no progress or summary on stderr */
     /* Polled between frames; when it becomes non-zero the render stops with

@@ -485,6 +485,10 @@ static sk_status read_audio(loader *ld, const yaml_node_t *node)
         return SK_EINPUT;
     free(s->audio_path);
     SK_TRY(status, sk_resolve_path(ld, v[AUDIO_FILE], "audio.file", name, &s->audio_path));
+    free(s->audio_source);
+    if (!(s->audio_source = strdup(ld->r.file)))
+        return sk_error_nomem(ld->log.err);
+    s->audio_loc = (sk_loc){sk_yr_line(v[AUDIO_FILE]), sk_yr_col(v[AUDIO_FILE])};
     if (s->audio_path && access(s->audio_path, R_OK) != 0) {
         char reason[256];
         describe_errno(errno, reason, sizeof reason);
@@ -1165,6 +1169,7 @@ void sk_scene_free(sk_scene *scene)
     free_sections(scene);
     free(scene->curve);
     free(scene->audio_path);
+    free(scene->audio_source);
     free(scene->title);
     free(scene->source);
     free(scene);

@@ -194,6 +194,8 @@ typedef struct sk_scene {
 
     char *audio_path;    /* an audio file to mux (relative to the working directory), or NULL */
     double audio_offset; /* seconds into the video where the audio starts (may be < 0) */
+    char *audio_source;  /* the scene file (maybe an include) where audio.file was written */
+    sk_loc audio_loc;    /* and where in it, for errors found when the audio is read */
 
     sk_vec2 view_min, view_max; /* the plot's extents, scene units (regression1d: x and value) */
     sk_view_kind view_kind;
