@@ -208,7 +208,8 @@ static void test_format_rejects(void **state)
     assert_int_equal(sk_format_from_path("out/intro.mov", &got, &err), SK_EINPUT);
     assert_string_equal(err.message,
                         "out/intro.mov: cannot tell the output format from the extension; "
-                        "use .mp4, or a PNG pattern like out/f_%05d.png");
+                        "use .mp4, .bgra or .raw (raw frames; - for standard output), "
+                        "or a PNG pattern like out/f_%05d.png");
     expect_bad_path("out/intro");
     expect_bad_path("out/intro.mp4.tmp");
     expect_bad_path("out/frame.png");     /* a PNG needs a frame number */
