@@ -237,6 +237,10 @@ static sk_status mux_ready_packets(mp4_sink *s, sk_error *err)
         s->packet->stream_index = s->stream->index;
         /* Takes the packet's contents and leaves it empty for the next one. */
         rc = av_interleaved_write_frame(s->mux, s->packet);
+        /* avio keeps a failed write (a full disk) in pb->error rather than
+         * returning it: look, so the render stops now, not at the trailer. */
+        if (rc >= 0 && s->mux->pb->error < 0)
+            rc = s->mux->pb->error;
         if (rc < 0)
             return sk_av_error(err, s->path, "cannot write", rc);
     }
