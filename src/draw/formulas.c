@@ -307,9 +307,8 @@ static void draw_formula(painter *p, formula_id id, sk_rgb colour, double x, dou
     double pad = FORMULA_MARGIN * em;
     sk_rect box = {-pad, -m.ascent * em - pad, m.width * em + 2 * pad,
                    (m.ascent + m.descent) * em + 2 * pad};
-    char key[128];
-    snprintf(key, sizeof key, "formula|%d|%a|%a|%a|%a", (int)id, colour.r, colour.g, colour.b,
-             em);
+    char key[192]; /* an int and 4 doubles of at most 24 characters: always fits */
+    snprintf(key, sizeof key, "formula|%d|%a|%a|%a|%a", (int)id, colour.r, colour.g, colour.b, em);
     sk_sprite_paint(p->cr, key, x, baseline, box, render_formula, &f);
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "painter.h"
+#include "sprite.h"
 
 #define KEY_RADIUS 14.0
 #define KEY_OUTLINE 3.0
@@ -151,20 +152,38 @@ void sk_paint_links(painter *p)
     }
 }
 
+/* What draw_key_disc needs besides the centre. */
+typedef struct key_disc {
+    double radius, outline; /* pixels */
+    sk_rgb fill, halo;
+} key_disc;
+
+static void draw_key_disc(cairo_t *cr, double x, double y, void *ctx)
+{
+    const key_disc *d = ctx;
+    cairo_new_sub_path(cr);
+    cairo_arc(cr, x, y, d->radius, 0, 2 * M_PI);
+    sk_set_color(cr, d->fill, 1.0);
+    cairo_fill_preserve(cr);
+    cairo_set_line_width(cr, d->outline);
+    sk_set_color(cr, d->halo, 0.9);
+    cairo_stroke(cr);
+}
+
 void sk_paint_keys(painter *p)
 {
-    cairo_t *cr = p->cr;
     text_style s = {.size = LABEL_SIZE, .color = p->pal->text, .align_y = 0.5, .halo = true};
     for (int i = 0; i < p->scene->key_count; i++) {
         const sk_key *key = &p->scene->keys[i];
         sk_vec2 k = sk_layout_to_px(p->layout, key->at);
-        cairo_new_sub_path(cr);
-        cairo_arc(cr, k.x, k.y, sk_u(p, KEY_RADIUS), 0, 2 * M_PI);
-        sk_set_color(cr, sk_key_colour(p, i), 1.0);
-        cairo_fill_preserve(cr);
-        cairo_set_line_width(cr, sk_u(p, KEY_OUTLINE));
-        sk_set_color(cr, p->pal->halo, 0.9);
-        cairo_stroke(cr);
+        /* The same disc every frame while the camera stands still: a sprite. */
+        key_disc d = {sk_u(p, KEY_RADIUS), sk_u(p, KEY_OUTLINE), sk_key_colour(p, i), p->pal->halo};
+        double reach = d.radius + d.outline / 2;
+        char name[256]; /* 8 doubles of at most 24 characters each: always fits */
+        snprintf(name, sizeof name, "disc|%a|%a|%a|%a|%a|%a|%a|%a", d.radius, d.outline, d.fill.r,
+                 d.fill.g, d.fill.b, d.halo.r, d.halo.g, d.halo.b);
+        sk_sprite_paint(p->cr, name, k.x, k.y, (sk_rect){-reach, -reach, 2 * reach, 2 * reach},
+                        draw_key_disc, &d);
         sk_draw_text(p, key->label, k.x + sk_u(p, KEY_RADIUS + 8), k.y, &s);
     }
 }

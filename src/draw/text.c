@@ -45,8 +45,7 @@ double sk_draw_text(painter *p, const char *text, double x, double y, const text
          * halo'd labels mostly sit still: drawn once, then as a bitmap. */
         halo_text h = {p, s};
         double reach = sk_u(p, HALO) / 2;
-        sk_rect box = {ink.x - reach, ink.y - reach, ink.width + 2 * reach,
-                       ink.height + 2 * reach};
+        sk_rect box = {ink.x - reach, ink.y - reach, ink.width + 2 * reach, ink.height + 2 * reach};
         char key[400];
         int n = snprintf(key, sizeof key, "halo|%s|%a|%d|%a|%a|%a|%a|%a|%a|%a|%a", text, s->size,
                          s->bold, s->color.r, s->color.g, s->color.b, p->pal->halo.r,
