@@ -381,9 +381,13 @@ static void test_write_failure_mp4(void **state)
 
 /* ---- progress ------------------------------------------------------------ */
 
-/* Runs a render of tiny on a pseudo-terminal and returns all it printed. */
-static char *render_on_pty(bool no_color)
+/* Runs softknn with args (NULL-ended) on a pseudo-terminal: stdout and
+ * stderr both go to it. Returns all it printed; *exit_code gets the status. */
+static char *run_on_pty(const char *const args[], bool no_color, int *exit_code)
 {
+    const char *argv[16] = {SK_BINARY};
+    for (int i = 0; args[i] && i < 14; i++)
+        argv[i + 1] = args[i];
     int master;
     pid_t pid = forkpty(&master, NULL, NULL, NULL);
     assert_true(pid >= 0);
@@ -392,8 +396,7 @@ static char *render_on_pty(bool no_color)
             setenv("NO_COLOR", "1", 1);
         else
             unsetenv("NO_COLOR");
-        execl(SK_BINARY, SK_BINARY, "render", TINY, "-y", "-o", SK_TEST_TMP "/pipeline_pty.mp4",
-              (char *)NULL);
+        execv(SK_BINARY, (char *const *)argv);
         _exit(127);
     }
     size_t cap = 1 << 16, used = 0;
@@ -411,24 +414,44 @@ static char *render_on_pty(bool no_color)
     close(master);
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_true(WIFEXITED(status));
+    *exit_code = WEXITSTATUS(status);
     return text;
 }
+
+#define PTY_OUT SK_TEST_TMP "/pipeline_pty.mp4"
 
 static void test_progress_bar_on_terminal(void **state)
 {
     (void)state;
-    char *text = render_on_pty(false);
+    const char *const args[] = {"render", TINY, "-y", "-o", PTY_OUT, NULL};
+    int code;
+    char *text = run_on_pty(args, false, &code);
+    assert_int_equal(code, 0);
     /* The last redraw is always shown: all frames, a full bar, 100 %. */
     const char *bar = "\rframe 12/12 [##############################] 100%";
     if (!strstr(text, bar) || !strstr(text, "fps  ETA 0 s\033[K"))
         fail_msg("no finished progress bar in: %s", text);
-    assert_non_null(strstr(text, "wrote " SK_TEST_TMP "/pipeline_pty.mp4: 12 frames"));
+    assert_non_null(strstr(text, "wrote " PTY_OUT ": 12 frames"));
     free(text);
 
-    text = render_on_pty(true); /* NO_COLOR: the bar, but not one escape code */
+    text = run_on_pty(args, true, &code); /* NO_COLOR: the bar, but not one escape code */
+    assert_int_equal(code, 0);
     assert_non_null(strstr(text, bar));
     assert_null(strchr(text, '\033'));
+    free(text);
+}
+
+/* Raw frames are not for a terminal: refused before anything is drawn. */
+static void test_raw_refuses_a_terminal(void **state)
+{
+    (void)state;
+    int code;
+    char *text = run_on_pty((const char *const[]){"render", TINY, "-o", "-", NULL}, false, &code);
+    assert_int_equal(code, 2);
+    /* A terminal turns \n into \r\n. */
+    assert_string_equal(text, "softknn: -o -: standard output is a terminal; raw frames are for "
+                              "a pipe or a file (softknn render ... -o - | ffmpeg ...)\r\n");
     free(text);
 }
 
@@ -463,6 +486,7 @@ int main(void)
         cmocka_unit_test(test_write_failure_raw),
         cmocka_unit_test(test_write_failure_mp4),
         cmocka_unit_test(test_progress_bar_on_terminal),
+        cmocka_unit_test(test_raw_refuses_a_terminal),
         cmocka_unit_test(test_no_progress_codes_in_a_pipe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
