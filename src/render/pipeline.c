@@ -103,9 +103,16 @@ static void *work(void *arg)
     return NULL;
 }
 
-static bool cancelled(const pipeline *p)
+/* Whether everyone must stop: an error, or a cancel, which this records as
+ * the error. Caller holds the lock. */
+static bool must_stop_locked(pipeline *p)
 {
-    return p->job->cancel && *p->job->cancel;
+    if (!p->stop && p->job->cancel && *p->job->cancel) {
+        sk_error why;
+        sk_error_set(&why, SK_EINTERRUPTED, "interrupted");
+        fail_locked(p, SK_EINTERRUPTED, &why);
+    }
+    return p->stop;
 }
 
 static void wait_a_little(pipeline *p)
@@ -126,14 +133,8 @@ static void write_in_order(pipeline *p)
     for (int64_t frame = job->first; frame < job->end; frame++) {
         slot *s = &p->slots[(frame - job->first) % p->slot_count];
         pthread_mutex_lock(&p->lock);
-        while (!p->stop && !(s->ready && s->frame == frame)) {
-            if (cancelled(p)) {
-                sk_error_set(&local, SK_EINTERRUPTED, "interrupted");
-                fail_locked(p, SK_EINTERRUPTED, &local);
-                break;
-            }
+        while (!must_stop_locked(p) && !(s->ready && s->frame == frame))
             wait_a_little(p);
-        }
         bool stop = p->stop;
         pthread_mutex_unlock(&p->lock);
         if (stop)
@@ -141,13 +142,9 @@ static void write_in_order(pipeline *p)
         sk_status st = sk_sink_write_frame(job->sink, frame, s->prepared, &local);
         pthread_mutex_lock(&p->lock);
         s->ready = false;
-        p->next_to_write = frame + 1;
+        p->next_to_write = frame + 1; /* frees the slot for frame + slot_count */
         if (st != SK_OK)
             fail_locked(p, st, &local);
-        else if (cancelled(p) && frame + 1 < job->end) {
-            sk_error_set(&local, SK_EINTERRUPTED, "interrupted");
-            fail_locked(p, SK_EINTERRUPTED, &local);
-        }
         pthread_cond_broadcast(&p->changed);
         stop = p->stop;
         pthread_mutex_unlock(&p->lock);
