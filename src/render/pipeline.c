@@ -4,6 +4,7 @@
 #include "pipeline.h"
 
 #include <cairo.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -226,7 +227,8 @@ static sk_status start_workers(pipeline *p, int threads, sk_error *err)
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0)
-        return sk_error_set(err, SK_ERUNTIME, "cannot start a drawing thread: %s", strerror(rc));
+        return sk_error_set(err, SK_ERUNTIME, "cannot start a drawing thread: %s",
+                            rc == EAGAIN ? "too many threads" : "pthread_create failed");
     return SK_OK;
 }
 
@@ -250,17 +252,19 @@ sk_status sk_pipeline_run(const sk_pipeline_job *job, sk_error *err)
     pipeline p = {.job = job, .next_to_draw = job->first, .next_to_write = job->first, .err = err};
     pthread_mutex_init(&p.lock, NULL);
     pthread_cond_init(&p.changed, NULL);
-    sk_status st = open_pool(&p, threads, err);
-    if (st == SK_OK)
-        st = start_workers(&p, threads, err);
+    sk_status st = open_pool(&p, threads, err); /* no threads yet: err is ours */
     if (st == SK_OK) {
-        write_in_order(&p);
-        st = p.status;
-    } else {
-        p.status = st; /* so that fail_locked keeps this message */
-    }
-    if (p.workers)
+        sk_error why;
+        if (start_workers(&p, threads, &why) == SK_OK) {
+            write_in_order(&p);
+        } else { /* the workers that did start may have failed first */
+            pthread_mutex_lock(&p.lock);
+            fail_locked(&p, SK_ERUNTIME, &why);
+            pthread_mutex_unlock(&p.lock);
+        }
         stop_workers(&p, threads);
+        st = p.status;
+    }
     close_pool(&p, threads);
     pthread_cond_destroy(&p.changed);
     pthread_mutex_destroy(&p.lock);
