@@ -26,15 +26,21 @@
 #define TRAIL_MIN_WIDTH 1.0
 #define TRAIL_ALPHA 0.6 /* at the query; fades to 0 at the far end */
 
-/* Strokes the current path dashed (lengths in layout units), then solid again. */
-static void stroke_dashed(painter *p, double on, double off, double width, double alpha)
+/* Strokes cr's current path dashed (lengths in layout units), then solid again. */
+static void stroke_dashed_on(cairo_t *cr, const painter *p, double on, double off, double width,
+                             double alpha)
 {
     double dash[] = {sk_u(p, on), sk_u(p, off)};
-    cairo_set_dash(p->cr, dash, 2, 0);
-    cairo_set_line_width(p->cr, sk_u(p, width));
-    sk_set_color(p->cr, p->pal->line, alpha);
-    cairo_stroke(p->cr);
-    cairo_set_dash(p->cr, NULL, 0, 0);
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_set_line_width(cr, sk_u(p, width));
+    sk_set_color(cr, p->pal->line, alpha);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+}
+
+static void stroke_dashed(painter *p, double on, double off, double width, double alpha)
+{
+    stroke_dashed_on(p->cr, p, on, off, width, alpha);
 }
 
 /* 1, 2 or 5 times a power of ten, near span / lines. */
@@ -121,18 +127,64 @@ void sk_paint_grid(painter *p)
     cairo_restore(cr);
 }
 
+#define PATH_DASH 10.0 /* layout units on, and off */
+#define PATH_WIDTH 2.0
+
+/* The query's route in pixels. */
+typedef struct route {
+    const painter *p;
+    sk_vec2 px[PATH_SAMPLES + 1];
+} route;
+
+/* The route dashed, moved so that its first point is at (x, y). */
+static void draw_route(cairo_t *cr, double x, double y, void *ctx)
+{
+    const route *r = ctx;
+    for (int i = 0; i <= PATH_SAMPLES; i++) {
+        double px = r->px[i].x - r->px[0].x + x, py = r->px[i].y - r->px[0].y + y;
+        if (i == 0)
+            cairo_move_to(cr, px, py);
+        else
+            cairo_line_to(cr, px, py);
+    }
+    stroke_dashed_on(cr, r->p, PATH_DASH, PATH_DASH, PATH_WIDTH, 0.16);
+}
+
+/* Whether the camera is animated: then the route moves every frame, and a
+ * bitmap of it would be made and thrown away every frame. */
+static bool camera_moves(const sk_scene *scene)
+{
+    for (int i = 0; i < scene->animation_count; i++)
+        if (scene->animations[i].target == SK_TARGET_CAMERA_CENTER ||
+            scene->animations[i].target == SK_TARGET_CAMERA_ZOOM)
+            return true;
+    return false;
+}
+
 void sk_paint_path(painter *p)
 {
-    cairo_t *cr = p->cr;
+    route r = {.p = p};
+    sk_vec2 lo = {INFINITY, INFINITY}, hi = {-INFINITY, -INFINITY};
     for (int i = 0; i <= PATH_SAMPLES; i++) {
-        sk_vec2 at = sk_timeline_path_point(p->timeline, (double)i / PATH_SAMPLES);
-        sk_vec2 px = sk_layout_to_px(p->layout, at);
-        if (i == 0)
-            cairo_move_to(cr, px.x, px.y);
-        else
-            cairo_line_to(cr, px.x, px.y);
+        r.px[i] = sk_layout_to_px(p->layout,
+                                  sk_timeline_path_point(p->timeline, (double)i / PATH_SAMPLES));
+        lo = (sk_vec2){fmin(lo.x, r.px[i].x), fmin(lo.y, r.px[i].y)};
+        hi = (sk_vec2){fmax(hi.x, r.px[i].x), fmax(hi.y, r.px[i].y)};
     }
-    stroke_dashed(p, 10, 10, 2, 0.16);
+    /* The same dashed curve every frame while the camera stands still. The
+     * timeline outlives every context that draws it, so its address names
+     * the route for as long as a context's cache lives. */
+    double reach = sk_u(p, PATH_WIDTH);
+    sk_rect ink = {lo.x - r.px[0].x - reach, lo.y - r.px[0].y - reach, hi.x - lo.x + 2 * reach,
+                   hi.y - lo.y + 2 * reach};
+    const sk_layout *l = p->layout;
+    char key[256]; /* a pointer and 7 doubles of at most 24 characters: always fits */
+    snprintf(key, sizeof key, "route|%p|%a|%a|%a|%a|%a|%a|%a", (const void *)p->timeline, l->scale,
+             l->origin_x, l->origin_y, l->unit, p->pal->line.r, p->pal->line.g, p->pal->line.b);
+    if (camera_moves(p->scene))
+        draw_route(p->cr, r.px[0].x, r.px[0].y, &r);
+    else
+        sk_sprite_paint(p->cr, key, r.px[0].x, r.px[0].y, ink, draw_route, &r);
 }
 
 /* Width and opacity grow with the weight, so the eye follows where the mass is. */
