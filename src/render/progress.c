@@ -1,6 +1,7 @@
 /* progress.c — see progress.h. */
 #include "progress.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,8 +40,14 @@ static void format_line(const sk_progress *p, int64_t done, double now, char *li
     for (int i = 0; i < BAR_CELLS; i++)
         bar[i] = i < filled ? '#' : '.';
     bar[BAR_CELLS] = '\0';
-    snprintf(line, size, "frame %lld/%lld [%s] %3d%%  %5.1f fps  ETA %.0f s", (long long)done,
-             (long long)p->total, bar, (int)(100 * done / p->total), fps, eta);
+    char left[32]; /* seconds, or h:mm:ss once it is a long wait */
+    long s = lround(eta);
+    if (s < 60)
+        snprintf(left, sizeof left, "%ld s", s);
+    else
+        snprintf(left, sizeof left, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+    snprintf(line, size, "frame %lld/%lld [%s] %3d%%  %5.1f fps  ETA %s", (long long)done,
+             (long long)p->total, bar, (int)(100 * done / p->total), fps, left);
 }
 
 void sk_progress_update(sk_progress *p, int64_t done)
