@@ -38,6 +38,11 @@ static const char usage_text[] =
     "  -o, --output PATH   where to write; the extension picks the format:\n"
     "                        .mp4            H.264 video (yuv420p, BT.709)\n"
     "                        name_%05d.png   a PNG sequence (one file per frame)\n"
+    "                        .bgra or .raw   raw frames: Cairo's BGRA bytes (premultiplied),\n"
+    "                                        4 x width bytes a row, no header\n"
+    "                        -               raw frames to standard output, for a pipe:\n"
+    "                                        ... -o - | ffmpeg -f rawvideo -pix_fmt bgra\n"
+    "                                        -s WxH -r FPS -i - ...\n"
     "                      default: out/<scene name>.mp4\n"
     "  --size WxH          frame size in pixels (default: the scene's)\n"
     "  --fps N             frames per second, 1-240 (default: the scene's)\n"
@@ -47,8 +52,10 @@ static const char usage_text[] =
     "  --preset NAME       x264 speed preset, ultrafast ... placebo (default veryfast)\n"
     "  --subtitles FILE    also write the scene's captions as FILE.srt (SubRip) or\n"
     "                      FILE.vtt (WebVTT), timed like the output (and its --frames)\n"
+    "  --threads N         drawing threads, 1-64 (default: one per processor); the\n"
+    "                      output is the same whatever N\n"
     "  -y, --overwrite     replace an existing output\n"
-    "  -q, --quiet         print nothing but errors\n"
+    "  -q, --quiet         print nothing but errors (no progress bar)\n"
     "  -v, --verbose       also print FFmpeg's and x264's own messages\n"
     "\n"
     "weights options:\n"
@@ -162,11 +169,14 @@ static void catch_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* A pipe whose reader has gone (-o - | head -c 1) makes write() fail
+     * with EPIPE, reported like any write error, instead of killing us. */
+    signal(SIGPIPE, SIG_IGN);
 }
 
 static int command_render(int argc, char **argv)
 {
-    enum { OPT_SIZE = 256, OPT_FPS, OPT_FRAMES, OPT_CRF, OPT_PRESET, OPT_SUBTITLES };
+    enum { OPT_SIZE = 256, OPT_FPS, OPT_FRAMES, OPT_CRF, OPT_PRESET, OPT_SUBTITLES, OPT_THREADS };
     static const struct option options[] = {{"output", required_argument, NULL, 'o'},
                                             {"size", required_argument, NULL, OPT_SIZE},
                                             {"fps", required_argument, NULL, OPT_FPS},
@@ -174,6 +184,7 @@ static int command_render(int argc, char **argv)
                                             {"crf", required_argument, NULL, OPT_CRF},
                                             {"preset", required_argument, NULL, OPT_PRESET},
                                             {"subtitles", required_argument, NULL, OPT_SUBTITLES},
+                                            {"threads", required_argument, NULL, OPT_THREADS},
                                             {"overwrite", no_argument, NULL, 'y'},
                                             {"quiet", no_argument, NULL, 'q'},
                                             {"verbose", no_argument, NULL, 'v'},
@@ -213,6 +224,12 @@ static int command_render(int argc, char **argv)
             break;
         case OPT_PRESET: job.preset = optarg; break;
         case OPT_SUBTITLES: job.subtitles = optarg; break;
+        case OPT_THREADS:
+            if (parse_int(optarg, 1, 64, &value))
+                return fail_input("--threads: expected an integer from 1 to 64, found '%s'",
+                                  optarg);
+            job.threads = (int)value;
+            break;
         case ':': return fail_input("%s needs a value", argv[optind - 1]);
         default: return fail_input("unknown option '%s'", argv[optind - 1]);
         }

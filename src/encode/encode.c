@@ -29,11 +29,13 @@ typedef struct format_row {
     bool sequence;         /* one file per frame, named by a %d pattern */
     bool needs_even_size;  /* 4:2:0 chroma subsampling halves both sides */
     const sk_sink_ops *ops;
+    const char *other_extension; /* a second name for the same format, or NULL */
 } format_row;
 
 static const format_row formats[] = {
     [SK_FORMAT_MP4] = {".mp4", "MP4 (H.264, yuv420p)", false, true, &sk_mp4_sink_ops},
     [SK_FORMAT_PNG_SEQUENCE] = {".png", "PNG sequence", true, false, &sk_png_sink_ops},
+    [SK_FORMAT_RAW] = {".bgra", "raw BGRA frames", false, false, &sk_raw_sink_ops, ".raw"},
 };
 #define FORMAT_COUNT (sizeof formats / sizeof formats[0])
 
@@ -180,11 +182,26 @@ bool sk_ends_with_ci(const char *s, const char *suffix)
     return true;
 }
 
+bool sk_path_is_stdout(const char *path)
+{
+    return path && strcmp(path, SK_STDOUT_PATH) == 0;
+}
+
+static bool has_extension(const char *path, const format_row *row)
+{
+    return sk_ends_with_ci(path, row->extension) ||
+           (row->other_extension && sk_ends_with_ci(path, row->other_extension));
+}
+
 sk_status sk_format_from_path(const char *path, sk_format *format, sk_error *err)
 {
+    if (sk_path_is_stdout(path)) {
+        *format = SK_FORMAT_RAW; /* the one format a pipe can take as it comes */
+        return SK_OK;
+    }
     bool pattern = has_integer_conversion(path);
     for (size_t i = 0; i < FORMAT_COUNT; i++) {
-        if (!sk_ends_with_ci(path, formats[i].extension))
+        if (!has_extension(path, &formats[i]))
             continue;
         if (pattern && !formats[i].sequence)
             break; /* x_%d.mp4: a pattern, but not for a sequence format */
@@ -204,6 +221,7 @@ sk_status sk_format_from_path(const char *path, sk_format *format, sk_error *err
                             path);
     return sk_error_set(err, SK_EINPUT,
                         "%s: cannot tell the output format from the extension; use .mp4, "
+                        ".bgra or .raw (raw frames; - for standard output), "
                         "or a PNG pattern like out/f_%%05d.png",
                         path);
 }
@@ -232,10 +250,21 @@ sk_status sk_format_frame_path(sk_format format, const char *path, int64_t frame
 
 typedef enum sink_state { SINK_OPEN, SINK_FINISHED, SINK_FAILED } sink_state;
 
+struct sk_sink_frame {
+    const sk_sink_ops *ops;
+    const char *path;    /* the sink's, for messages */
+    void *backend;       /* owned, from ops->frame_new; NULL when the format prepares nothing */
+    const uint8_t *bgra; /* borrowed pixels when backend is NULL */
+    int stride;
+    int width, height;
+    bool filled;
+};
+
 struct sk_sink {
     const format_row *row;
-    void *backend; /* owned; released by row->ops->free */
-    char *path;    /* owned copy of options->path; the backend borrows it */
+    sk_sink_frame *own_frame; /* for sk_sink_write on formats that prepare frames */
+    void *backend;            /* owned; released by row->ops->free */
+    char *path;               /* owned copy of options->path; the backend borrows it */
     int width, height;
     sink_state state; /* sticky: after a failure every call refuses */
 };
@@ -294,23 +323,100 @@ static sk_status refuse(const sk_sink *sink, sk_error *err)
                         sink->state == SINK_FINISHED ? "finished" : "abandoned after an error");
 }
 
+static sk_status check_pixels(const sk_sink_frame *frame, const uint8_t *bgra, int stride,
+                              sk_error *err)
+{
+    if (!bgra || stride < 4 * frame->width)
+        return sk_error_set(err, SK_EINPUT,
+                            "%s: a frame has no pixels or a stride (%d) below 4 x width (%d)",
+                            frame->path, stride, 4 * frame->width);
+    return SK_OK;
+}
+
+sk_status sk_sink_frame_new(sk_sink *sink, sk_sink_frame **out, sk_error *err)
+{
+    *out = NULL;
+    sk_sink_frame *frame = calloc(1, sizeof *frame);
+    if (!frame)
+        return sk_error_nomem(err);
+    frame->ops = sink->row->ops;
+    frame->path = sink->path;
+    frame->width = sink->width;
+    frame->height = sink->height;
+    if (frame->ops->frame_new) {
+        sk_status status = frame->ops->frame_new(sink->backend, &frame->backend, err);
+        if (status != SK_OK) {
+            free(frame);
+            return status;
+        }
+    }
+    *out = frame; /* ownership moves to the caller */
+    return SK_OK;
+}
+
+sk_status sk_sink_frame_fill(sk_sink_frame *frame, const uint8_t *bgra, int stride, sk_error *err)
+{
+    frame->filled = false;
+    sk_status status = check_pixels(frame, bgra, stride, err);
+    if (status != SK_OK)
+        return status;
+    if (frame->backend) {
+        status = frame->ops->frame_fill(frame->backend, bgra, stride, err);
+        if (status != SK_OK)
+            return status;
+    }
+    frame->bgra = bgra;
+    frame->stride = stride;
+    frame->filled = true;
+    return SK_OK;
+}
+
+void sk_sink_frame_free(sk_sink_frame *frame)
+{
+    if (!frame)
+        return;
+    if (frame->backend)
+        frame->ops->frame_free(frame->backend);
+    free(frame);
+}
+
+sk_status sk_sink_write_frame(sk_sink *sink, int64_t frame_index, sk_sink_frame *frame,
+                              sk_error *err)
+{
+    if (sink->state != SINK_OPEN)
+        return refuse(sink, err);
+    if (!frame->filled)
+        return sk_error_set(err, SK_EINPUT, "%s: frame %" PRId64 " was not prepared", sink->path,
+                            frame_index);
+    if (frame_index < 0)
+        return sk_error_set(err, SK_EINPUT, "%s: frame index %" PRId64 " is negative", sink->path,
+                            frame_index);
+    const sk_sink_ops *ops = sink->row->ops;
+    sk_status status =
+        frame->backend ? ops->frame_write(sink->backend, frame_index, frame->backend, err)
+                       : ops->write(sink->backend, frame_index, frame->bgra, frame->stride, err);
+    frame->filled = false; /* a frame is written once */
+    if (status != SK_OK)
+        sink->state = SINK_FAILED;
+    return status;
+}
+
 sk_status sk_sink_write(sk_sink *sink, int64_t frame_index, const uint8_t *bgra, int stride,
                         sk_error *err)
 {
     if (sink->state != SINK_OPEN)
         return refuse(sink, err);
-    if (!bgra || stride < 4 * sink->width)
-        return sk_error_set(err, SK_EINPUT,
-                            "%s: frame %" PRId64 " has no pixels or a stride "
-                            "(%d) below 4 x width (%d)",
-                            sink->path, frame_index, stride, 4 * sink->width);
-    if (frame_index < 0)
-        return sk_error_set(err, SK_EINPUT, "%s: frame index %" PRId64 " is negative", sink->path,
-                            frame_index);
-    sk_status status = sink->row->ops->write(sink->backend, frame_index, bgra, stride, err);
-    if (status != SK_OK)
-        sink->state = SINK_FAILED;
-    return status;
+    sk_status status = SK_OK;
+    if (!sink->own_frame)
+        status = sk_sink_frame_new(sink, &sink->own_frame, err);
+    if (status == SK_OK)
+        status = sk_sink_frame_fill(sink->own_frame, bgra, stride, err);
+    if (status != SK_OK) {
+        if (status != SK_EINPUT)
+            sink->state = SINK_FAILED;
+        return status;
+    }
+    return sk_sink_write_frame(sink, frame_index, sink->own_frame, err);
 }
 
 sk_status sk_sink_finish(sk_sink *sink, sk_error *err)
@@ -326,6 +432,7 @@ void sk_sink_free(sk_sink *sink)
 {
     if (!sink)
         return;
+    sk_sink_frame_free(sink->own_frame);
     sink->row->ops->free(sink->backend);
     free(sink->path);
     free(sink);

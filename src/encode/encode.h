@@ -22,7 +22,14 @@
 typedef enum sk_format {
     SK_FORMAT_MP4,          /* H.264 (libx264), yuv420p, BT.709, +faststart */
     SK_FORMAT_PNG_SEQUENCE, /* one PNG per frame; the path holds a printf %d */
+    SK_FORMAT_RAW,          /* the BGRA bytes as they are, to a file or to stdout ("-") */
 } sk_format;
+
+/* The path that means standard output (raw frames only). */
+#define SK_STDOUT_PATH "-"
+
+/* Whether the path is standard output rather than a file. */
+bool sk_path_is_stdout(const char *path);
 
 /* The format an output path asks for: a path containing a printf-style
  * integer conversion (%d, %05d, ...) is a PNG sequence (it must end in .png);
@@ -61,6 +68,32 @@ sk_status sk_sink_open(const sk_sink_options *options, sk_sink **out, sk_error *
  * only read during the call. */
 sk_status sk_sink_write(sk_sink *sink, int64_t frame_index, const uint8_t *bgra, int stride,
                         sk_error *err);
+
+/* ---- Frames prepared by worker threads ----------------------------------
+ *
+ * Colour conversion (and, for PNG, compression) of one frame does not depend
+ * on any other, so it can run in the threads that draw, while the sink only
+ * encodes and writes in order. A sk_sink_frame holds one frame's prepared
+ * data and everything needed to prepare it (its own SwsContext): use each
+ * from one thread at a time; different frames may be filled concurrently.
+ * For formats that prepare nothing, a frame just remembers the pixels, which
+ * must then stay unchanged until sk_sink_write_frame() returns. */
+typedef struct sk_sink_frame sk_sink_frame;
+
+/* A new frame for the sink; the sink must outlive it. Call from the thread
+ * that owns the sink. */
+sk_status sk_sink_frame_new(sk_sink *sink, sk_sink_frame **out, sk_error *err);
+
+/* Prepares bgra (width x height of the sink, rows stride bytes apart) for
+ * writing. Thread-safe for distinct frames; touches nothing of the sink. */
+sk_status sk_sink_frame_fill(sk_sink_frame *frame, const uint8_t *bgra, int stride, sk_error *err);
+
+/* Writes a filled frame, like sk_sink_write; frames in display order. */
+sk_status sk_sink_write_frame(sk_sink *sink, int64_t frame_index, sk_sink_frame *frame,
+                              sk_error *err);
+
+/* NULL is a no-op. */
+void sk_sink_frame_free(sk_sink_frame *frame);
 
 /* Drains the encoder, writes the trailer, closes the file and renames it into
  * place. After an error the output path is untouched. */

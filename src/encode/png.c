@@ -33,13 +33,21 @@
 
 typedef struct png_sink {
     const char *pattern; /* borrowed from the sink (see sinks.h) */
-    AVCodecContext *encoder;
-    struct SwsContext *sws;
-    AVFrame *frame;   /* rgb24, reused for every frame */
-    AVPacket *packet; /* reused; unreferenced after every file */
+    int width, height, fps;
 } png_sink;
 
-static sk_status open_encoder(png_sink *s, const sk_sink_options *o, sk_error *err)
+/* One frame converted and compressed, by whichever thread fills it: PNG
+ * frames are independent, so all the costly work runs in the workers and
+ * the sink only saves the bytes. */
+typedef struct png_frame {
+    const char *pattern;
+    AVCodecContext *encoder;
+    struct SwsContext *sws;
+    AVFrame *frame;   /* rgb24 */
+    AVPacket *packet; /* the compressed file, until frame_write saves it */
+} png_frame;
+
+static sk_status open_encoder(png_frame *s, const png_sink *o, sk_error *err)
 {
     const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_PNG);
     if (!codec)
@@ -53,7 +61,8 @@ static sk_status open_encoder(png_sink *s, const sk_sink_options *o, sk_error *e
     s->encoder->time_base = (AVRational){1, o->fps}; /* required, though unused */
     s->encoder->compression_level = PNG_COMPRESSION_LEVEL;
     /* One thread: with frame threading each packet would come out frames
-     * later, and the file for frame N must exist when write(N) returns. */
+     * later, and fill() must hold the frame's file when it returns.
+     * Parallelism comes from the frames' own threads. */
     s->encoder->thread_count = 1;
     int rc = av_opt_set(s->encoder->priv_data, "pred", PNG_PREDICTION, 0);
     if (rc < 0)
@@ -64,7 +73,7 @@ static sk_status open_encoder(png_sink *s, const sk_sink_options *o, sk_error *e
     return SK_OK;
 }
 
-static sk_status open_converter(png_sink *s, int width, int height, sk_error *err)
+static sk_status open_converter(png_frame *s, int width, int height, sk_error *err)
 {
     s->sws = sws_getContext(width, height, AV_PIX_FMT_BGRA, width, height, AV_PIX_FMT_RGB24,
                             SWS_POINT, NULL, NULL, NULL);
@@ -88,11 +97,7 @@ static sk_status probe_directory(const png_sink *s, sk_error *err)
 
 static void png_free(void *state)
 {
-    png_sink *s = state;
-    if (!s)
-        return;
-    sk_av_release(&s->encoder, &s->sws, &s->frame, &s->packet);
-    free(s);
+    free(state);
 }
 
 static sk_status png_open(const sk_sink_options *o, void **state, sk_error *err)
@@ -100,14 +105,8 @@ static sk_status png_open(const sk_sink_options *o, void **state, sk_error *err)
     png_sink *s = calloc(1, sizeof *s);
     if (!s)
         return sk_error_nomem(err);
-    s->pattern = o->path;
+    *s = (png_sink){o->path, o->width, o->height, o->fps};
     sk_status status = probe_directory(s, err);
-    if (status == SK_OK)
-        status = open_encoder(s, o, err);
-    if (status == SK_OK)
-        status = open_converter(s, o->width, o->height, err);
-    if (status == SK_OK && !(s->packet = av_packet_alloc()))
-        status = sk_error_nomem(err);
     if (status != SK_OK) {
         png_free(s);
         return status;
@@ -116,14 +115,48 @@ static sk_status png_open(const sk_sink_options *o, void **state, sk_error *err)
     return SK_OK;
 }
 
-/* One frame in, one PNG out: the png encoder has no delay. */
-static sk_status encode_frame(png_sink *s, const char *path, sk_error *err)
+static void png_frame_free(void *state)
 {
-    int rc = avcodec_send_frame(s->encoder, s->frame);
+    png_frame *f = state;
+    if (!f)
+        return;
+    sk_av_release(&f->encoder, &f->sws, &f->frame, &f->packet);
+    free(f);
+}
+
+static sk_status png_frame_new(void *state, void **out, sk_error *err)
+{
+    const png_sink *s = state;
+    png_frame *f = calloc(1, sizeof *f);
+    if (!f)
+        return sk_error_nomem(err);
+    f->pattern = s->pattern;
+    sk_status status = open_encoder(f, s, err);
+    if (status == SK_OK)
+        status = open_converter(f, s->width, s->height, err);
+    if (status == SK_OK && !(f->packet = av_packet_alloc()))
+        status = sk_error_nomem(err);
+    if (status != SK_OK) {
+        png_frame_free(f);
+        return status;
+    }
+    *out = f; /* ownership moves to the caller */
+    return SK_OK;
+}
+
+/* One frame in, one PNG out: the png encoder has no delay. */
+static sk_status png_frame_fill(void *state, const uint8_t *bgra, int stride, sk_error *err)
+{
+    png_frame *f = state;
+    av_packet_unref(f->packet);
+    sk_status status = sk_av_convert(f->sws, bgra, stride, f->frame, f->pattern, err);
+    if (status != SK_OK)
+        return status;
+    int rc = avcodec_send_frame(f->encoder, f->frame);
     if (rc >= 0)
-        rc = avcodec_receive_packet(s->encoder, s->packet);
+        rc = avcodec_receive_packet(f->encoder, f->packet);
     if (rc < 0)
-        return sk_av_error(err, path, "cannot encode png", rc);
+        return sk_av_error(err, f->pattern, "cannot encode png", rc);
     return SK_OK;
 }
 
@@ -139,20 +172,16 @@ static sk_status save_packet(const AVPacket *packet, const char *path, sk_error 
     return status;
 }
 
-static sk_status png_write(void *state, int64_t frame_index, const uint8_t *bgra, int stride,
-                           sk_error *err)
+static sk_status png_frame_write(void *state, int64_t frame_index, void *frame, sk_error *err)
 {
     png_sink *s = state;
+    png_frame *f = frame;
     char path[PNG_PATH_BYTES];
     sk_status status = sk_format_frame_path(SK_FORMAT_PNG_SEQUENCE, s->pattern, frame_index, path,
                                             sizeof path, err);
     if (status == SK_OK)
-        status = sk_av_convert(s->sws, bgra, stride, s->frame, path, err);
-    if (status == SK_OK)
-        status = encode_frame(s, path, err);
-    if (status == SK_OK)
-        status = save_packet(s->packet, path, err);
-    av_packet_unref(s->packet);
+        status = save_packet(f->packet, path, err);
+    av_packet_unref(f->packet);
     return status;
 }
 
@@ -165,7 +194,10 @@ static sk_status png_finish(void *state, sk_error *err)
 
 const sk_sink_ops sk_png_sink_ops = {
     .open = png_open,
-    .write = png_write,
     .finish = png_finish,
     .free = png_free,
+    .frame_new = png_frame_new,
+    .frame_fill = png_frame_fill,
+    .frame_write = png_frame_write,
+    .frame_free = png_frame_free,
 };

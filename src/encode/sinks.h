@@ -28,10 +28,22 @@ typedef struct sk_sink_ops {
     sk_status (*finish)(void *state, sk_error *err);
     /* Releases everything, removing any unfinished temporary file. */
     void (*free)(void *state);
+
+    /* Optional, all four or none: work done per frame in a worker thread
+     * (see sk_sink_frame in encode.h). Without them a frame keeps a pointer
+     * to the pixels and write() does all the work. With them write() may be
+     * NULL: encode.c prepares into a frame of its own and calls
+     * frame_write(). frame_new is called on the sink's thread; frame_fill
+     * concurrently for distinct frames and must not touch the sink's state. */
+    sk_status (*frame_new)(void *state, void **frame, sk_error *err);
+    sk_status (*frame_fill)(void *frame, const uint8_t *bgra, int stride, sk_error *err);
+    sk_status (*frame_write)(void *state, int64_t frame_index, void *frame, sk_error *err);
+    void (*frame_free)(void *frame);
 } sk_sink_ops;
 
 extern const sk_sink_ops sk_mp4_sink_ops;
 extern const sk_sink_ops sk_png_sink_ops;
+extern const sk_sink_ops sk_raw_sink_ops;
 
 /* Whether s ends in suffix, ignoring ASCII case (".MP4" is ".mp4"). */
 bool sk_ends_with_ci(const char *s, const char *suffix);

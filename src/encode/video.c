@@ -39,14 +39,19 @@ typedef struct mp4_sink {
     AVFormatContext *mux; /* owns stream and, once opened, mux->pb */
     AVStream *stream;
     AVCodecContext *encoder;
-    struct SwsContext *sws;
-    AVFrame *frame;   /* yuv420p, reused for every frame */
     AVPacket *packet; /* reused; emptied by every write */
     int64_t next_pts; /* frames sent so far, in 1/fps units */
 
     /* Subtitle stream, chapters and audio (mux_extras.h). */
     sk_mux_extras *extras;
 } mp4_sink;
+
+/* One frame converted to yuv420p, by whichever thread fills it. */
+typedef struct mp4_frame {
+    const char *path; /* the sink's, for messages */
+    struct SwsContext *sws;
+    AVFrame *frame;
+} mp4_frame;
 
 static sk_status check_options(const sk_sink_options *o, sk_error *err)
 {
@@ -163,9 +168,8 @@ static sk_status write_header(mp4_sink *s, sk_error *err)
     return SK_OK;
 }
 
-static sk_status open_converter(mp4_sink *s, sk_error *err)
+static sk_status open_converter(mp4_frame *s, int w, int h, sk_error *err)
 {
-    int w = s->encoder->width, h = s->encoder->height;
     s->sws = sws_getContext(w, h, AV_PIX_FMT_BGRA, w, h, AV_PIX_FMT_YUV420P, SWS_FLAGS, NULL, NULL,
                             NULL);
     if (!s->sws)
@@ -186,7 +190,8 @@ static void mp4_free(void *state)
     mp4_sink *s = state;
     if (!s)
         return;
-    sk_av_release(&s->encoder, &s->sws, &s->frame, &s->packet);
+    av_packet_free(&s->packet);
+    avcodec_free_context(&s->encoder);
     sk_mux_extras_free(s->extras);
     if (s->mux) {
         avio_closep(&s->mux->pb); /* no trailer: the file is being dropped */
@@ -211,8 +216,6 @@ static sk_status mp4_open(const sk_sink_options *o, void **state, sk_error *err)
         status = open_encoder(s, o, err);
     if (status == SK_OK)
         status = describe_stream(s, o->fps, err);
-    if (status == SK_OK)
-        status = open_converter(s, err);
     if (status == SK_OK && !(s->packet = av_packet_alloc()))
         status = sk_error_nomem(err);
     if (status == SK_OK)
@@ -241,24 +244,59 @@ static sk_status mux_ready_packets(mp4_sink *s, sk_error *err)
         s->packet->stream_index = s->stream->index;
         /* Takes the packet's contents and leaves it empty for the next one. */
         rc = av_interleaved_write_frame(s->mux, s->packet);
+        /* avio keeps a failed write (a full disk) in pb->error rather than
+         * returning it: look, so the render stops now, not at the trailer. */
+        if (rc >= 0 && s->mux->pb->error < 0)
+            rc = s->mux->pb->error;
         if (rc < 0)
             return sk_av_error(err, s->path, "cannot write", rc);
     }
 }
 
-static sk_status mp4_write(void *state, int64_t frame_index, const uint8_t *bgra, int stride,
-                           sk_error *err)
+static void mp4_frame_free(void *state)
+{
+    mp4_frame *f = state;
+    if (!f)
+        return;
+    av_frame_free(&f->frame);
+    sws_freeContext(f->sws);
+    free(f);
+}
+
+static sk_status mp4_frame_new(void *state, void **out, sk_error *err)
+{
+    const mp4_sink *s = state;
+    mp4_frame *f = calloc(1, sizeof *f);
+    if (!f)
+        return sk_error_nomem(err);
+    f->path = s->path;
+    sk_status status = open_converter(f, s->encoder->width, s->encoder->height, err);
+    if (status != SK_OK) {
+        mp4_frame_free(f);
+        return status;
+    }
+    *out = f; /* ownership moves to the caller */
+    return SK_OK;
+}
+
+static sk_status mp4_frame_fill(void *state, const uint8_t *bgra, int stride, sk_error *err)
+{
+    mp4_frame *f = state;
+    return sk_av_convert(f->sws, bgra, stride, f->frame, f->path, err);
+}
+
+static sk_status mp4_frame_write(void *state, int64_t frame_index, void *frame, sk_error *err)
 {
     (void)frame_index; /* timing comes from the count: frames arrive in order */
     mp4_sink *s = state;
-    sk_status status = sk_av_convert(s->sws, bgra, stride, s->frame, s->path, err);
-    if (status != SK_OK)
-        return status;
-    s->frame->pts = s->next_pts++;
-    int rc = avcodec_send_frame(s->encoder, s->frame);
+    AVFrame *yuv = ((mp4_frame *)frame)->frame;
+    yuv->pts = s->next_pts++;
+    /* libx264 copies the picture during the call (mux_ready_packets drains
+     * it), so the frame may be refilled as soon as this returns. */
+    int rc = avcodec_send_frame(s->encoder, yuv);
     if (rc < 0)
         return sk_av_error(err, s->path, "cannot encode", rc);
-    status = mux_ready_packets(s, err);
+    sk_status status = mux_ready_packets(s, err);
     if (status == SK_OK) /* sound and captions up to this frame's end */
         status = sk_mux_extras_write_until(
             s->extras, (double)s->next_pts * av_q2d(s->encoder->time_base), err);
@@ -287,7 +325,10 @@ static sk_status mp4_finish(void *state, sk_error *err)
 
 const sk_sink_ops sk_mp4_sink_ops = {
     .open = mp4_open,
-    .write = mp4_write,
     .finish = mp4_finish,
     .free = mp4_free,
+    .frame_new = mp4_frame_new,
+    .frame_fill = mp4_frame_fill,
+    .frame_write = mp4_frame_write,
+    .frame_free = mp4_frame_free,
 };

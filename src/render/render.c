@@ -14,15 +14,15 @@
 #include "../scene/scene.h"
 #include "../timeline/timeline.h"
 #include "scene_extras.h"
+#include "pipeline.h"
+#include "progress.h"
 
-/* Everything a render holds; released by render_close in reverse order. */
+/* Everything a render holds; released by render_close in reverse order.
+ * The drawing surfaces belong to the pipeline's threads. */
 typedef struct render {
     sk_scene *scene;
     sk_timeline *timeline;
     sk_sink *sink;
-    cairo_surface_t *surface;
-    cairo_t *cr;
-    sk_evaluator *evaluator;
     sk_format format;
     int64_t first, end;
     sk_scene_extras extras; /* captions, chapters, audio on the range's timeline */
@@ -30,22 +30,10 @@ typedef struct render {
 
 static void render_close(render *r)
 {
-    sk_evaluator_free(r->evaluator);
-    if (r->cr)
-        cairo_destroy(r->cr);
-    if (r->surface)
-        cairo_surface_destroy(r->surface);
     sk_sink_free(r->sink);
     sk_scene_extras_free(&r->extras);
     sk_timeline_free(r->timeline);
     sk_scene_free(r->scene);
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 /* Command-line overrides replace the scene's own video settings before
@@ -99,6 +87,13 @@ static sk_status resolve_range(render *r, const sk_render_job *job, sk_error *er
 
 static sk_status check_output(const render *r, const sk_render_job *job, sk_error *err)
 {
+    if (sk_path_is_stdout(job->output)) {
+        if (isatty(STDOUT_FILENO))
+            return sk_error_set(err, SK_EINPUT,
+                                "-o -: standard output is a terminal; raw frames are for "
+                                "a pipe or a file (softknn render ... -o - | ffmpeg ...)");
+        return SK_OK;
+    }
     char first_path[4096];
     sk_status st =
         sk_format_frame_path(r->format, job->output, r->first, first_path, sizeof first_path, err);
@@ -121,66 +116,29 @@ static sk_status check_output(const render *r, const sk_render_job *job, sk_erro
     return sk_make_parent_dirs(job->output, err);
 }
 
-static sk_status open_canvas(render *r, sk_error *err)
-{
-    r->surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, r->scene->width, r->scene->height);
-    cairo_status_t status = cairo_surface_status(r->surface);
-    if (status == CAIRO_STATUS_SUCCESS) {
-        r->cr = cairo_create(r->surface);
-        status = cairo_status(r->cr);
-    }
-    if (status != CAIRO_STATUS_SUCCESS)
-        return sk_error_set(err, SK_ERUNTIME, "cannot create a %dx%d drawing surface: %s",
-                            r->scene->width, r->scene->height, cairo_status_to_string(status));
-    return SK_OK;
-}
-
-static sk_status draw_and_encode(render *r, int64_t index, sk_error *err)
-{
-    sk_status st = sk_draw_scene_frame(r->cr, r->scene, r->timeline, r->evaluator, index, err);
-    if (st != SK_OK)
-        return st;
-    cairo_surface_flush(r->surface);
-    return sk_sink_write(r->sink, index, cairo_image_surface_get_data(r->surface),
-                         cairo_image_surface_get_stride(r->surface), err);
-}
-
-static void report_progress(int64_t done, int64_t total, double started)
-{
-    double elapsed = now_seconds() - started;
-    double fps = elapsed > 0 ? done / elapsed : 0.0;
-    double eta = fps > 0 ? (total - done) / fps : 0.0;
-    fprintf(stderr, "\rframe %lld/%lld  %5.1f fps  ETA %4.0f s ", (long long)done, (long long)total,
-            fps, eta);
-}
-
 static sk_status render_frames(render *r, const sk_render_job *job, sk_error *err)
 {
-    bool progress = !job->quiet && isatty(STDERR_FILENO);
-    double started = now_seconds();
-    for (int64_t f = r->first; f < r->end; f++) {
-        if (job->cancel && *job->cancel)
-            return sk_error_set(err, SK_EINTERRUPTED, "interrupted; %s was not written",
-                                job->output);
-        sk_status st = draw_and_encode(r, f, err);
-        if (st != SK_OK)
-            return st;
-        if (progress && ((f - r->first) % 10 == 9 || f + 1 == r->end))
-            report_progress(f + 1 - r->first, r->end - r->first, started);
-    }
-    sk_status st = sk_sink_finish(r->sink, err);
+    sk_progress progress;
+    sk_progress_start(&progress, r->end - r->first, job->quiet);
+    sk_pipeline_job pipe = {
+        r->scene,    r->timeline, r->sink,
+        r->first,    r->end,      job->threads > 0 ? job->threads : sk_pipeline_default_threads(),
+        job->cancel, &progress};
+    sk_status st = sk_pipeline_run(&pipe, err);
+    if (st == SK_OK)
+        st = sk_sink_finish(r->sink, err);
     if (st == SK_OK && job->subtitles)
         st = sk_subtitles_write(job->subtitles, &r->extras.extras, err);
-    if (st != SK_OK)
+    sk_progress_end(&progress);
+    const char *name = sk_path_is_stdout(job->output) ? "standard output" : job->output;
+    if (st == SK_EINTERRUPTED)
+        return sk_error_set(err, SK_EINTERRUPTED, "interrupted; %s was not written", name);
+    if (st != SK_OK || job->quiet)
         return st;
-    if (progress)
-        fputc('\n', stderr);
-    if (!job->quiet) {
-        double elapsed = now_seconds() - started;
-        fprintf(stderr, "wrote %s: %lld frames, %dx%d @ %d fps, in %.2f s (%.1f frames/s)\n",
-                job->output, (long long)(r->end - r->first), r->scene->width, r->scene->height,
-                r->scene->fps, elapsed, (r->end - r->first) / elapsed);
-    }
+    double elapsed = sk_progress_now() - progress.started;
+    fprintf(stderr, "wrote %s: %lld frames, %dx%d @ %d fps, in %.2f s (%.1f frames/s)\n", name,
+            (long long)(r->end - r->first), r->scene->width, r->scene->height, r->scene->fps,
+            elapsed, (r->end - r->first) / elapsed);
     return SK_OK;
 }
 
@@ -204,10 +162,6 @@ sk_status sk_render(const sk_render_job *job, sk_error *err)
         st = sk_scene_extras_make(r.scene, r.first, r.end, &r.extras, err);
     if (st == SK_OK)
         st = sk_timeline_new(r.scene, &r.timeline, err);
-    if (st == SK_OK)
-        st = sk_evaluator_new(r.scene, &r.evaluator, err);
-    if (st == SK_OK)
-        st = open_canvas(&r, err);
     if (st == SK_OK) {
         sk_sink_options options = {job->output,  r.format, r.scene->width, r.scene->height,
                                    r.scene->fps, job->crf, job->preset,    &r.extras.extras};

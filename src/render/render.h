@@ -28,6 +28,7 @@ typedef struct sk_render_job {
     const char *subtitles; /* also write the captions to this .srt or .vtt file; may be NULL */
     bool overwrite;      /* replace an existing output (-y) */
     bool quiet;          /* no progress or summary on stderr */
+    int threads;         /* drawing threads; 0: one per processor online */
     /* Polled between frames; when it becomes non-zero the render stops with
      * SK_EINTERRUPTED and leaves no output. May be NULL. */
     volatile sig_atomic_t *cancel;
