@@ -266,7 +266,7 @@ static void test_panel_bars_few_keep_scene_order(void **state)
     const double w[5] = {0.1, 0.4, 0.05, 0.3, 0.15};
     int out[12];
     double others = -1;
-    assert_int_equal(sk_panel_bars(w, 5, 12, out, &others), 5);
+    assert_int_equal(sk_panel_bars(w, 5, 12, false, out, &others), 5);
     for (int i = 0; i < 5; i++)
         assert_int_equal(out[i], i);
     assert_true(others == 0.0);
@@ -282,7 +282,7 @@ static void test_panel_bars_thirty_keys(void **state)
         w[i] = (i + 1) / 465.0;
     int out[12];
     double others;
-    assert_int_equal(sk_panel_bars(w, 30, 12, out, &others), 12);
+    assert_int_equal(sk_panel_bars(w, 30, 12, false, out, &others), 12);
     for (int i = 0; i < 12; i++)
         assert_int_equal(out[i], 29 - i);
     assert_float_equal(others, 171.0 / 465.0, 1e-12);
@@ -298,7 +298,7 @@ static void test_panel_bars_ties_lower_index_first(void **state)
         w[i] = 0.05;
     int out[12];
     double others;
-    assert_int_equal(sk_panel_bars(w, 20, 12, out, &others), 12);
+    assert_int_equal(sk_panel_bars(w, 20, 12, false, out, &others), 12);
     for (int i = 0; i < 12; i++)
         assert_int_equal(out[i], i);
     assert_float_equal(others, 0.4, 1e-12);
@@ -317,7 +317,7 @@ static void test_panel_bars_many_keys(void **state)
     w[HEAVY] = 0.5;
     int out[12];
     double others;
-    assert_int_equal(sk_panel_bars(w, N, 12, out, &others), 12);
+    assert_int_equal(sk_panel_bars(w, N, 12, false, out, &others), 12);
     assert_int_equal(out[0], HEAVY);
     for (int i = 1; i < 12; i++)
         assert_int_equal(out[i], i - 1);

@@ -565,7 +565,7 @@ static void test_messages_quote_safely(void **state)
     char expected[512] = "t.yaml:2:3: video: unknown key '";
     for (int i = 0; i < 40; i++)
         strcat(expected, "é");
-    strcat(expected, "…'; expected one of: size, fps, duration, background, theme");
+    strcat(expected, "…'; expected one of: size, fps, duration, background, theme, palette");
     assert_string_equal(load_fails(text), expected);
     /* Control characters never reach the terminal raw. */
     assert_string_equal(

@@ -12,7 +12,8 @@ static const layer_painter layer_painters[SK_LAYER_COUNT] = {
     [SK_LAYER_KEYS] = sk_paint_keys,         [SK_LAYER_QUERY] = sk_paint_query,
     [SK_LAYER_PANEL] = sk_paint_panel,       [SK_LAYER_FORMULAS] = sk_paint_formulas,
     [SK_LAYER_MAPPING] = sk_paint_mapping,   [SK_LAYER_TITLE] = sk_paint_title,
-    [SK_LAYER_CAPTIONS] = sk_paint_captions,
+    [SK_LAYER_CAPTIONS] = sk_paint_captions, [SK_LAYER_CARDS] = sk_paint_cards,
+    [SK_LAYER_LEGEND] = sk_paint_legend,
 };
 
 static const palette palettes[SK_THEME_COUNT] = {

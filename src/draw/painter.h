@@ -54,6 +54,16 @@ static inline void sk_set_color(cairo_t *cr, sk_rgb c, double alpha)
 /* Draws text with its anchor at (x, y) in pixels; returns its width in pixels. */
 double sk_draw_text(painter *p, const char *text, double x, double y, const text_style *s);
 
+/* The size text would take in pixels, without drawing it. */
+void sk_measure_text(painter *p, const char *text, const text_style *s, double *width,
+                     double *height);
+
+/* How visible something shown from start to end (seconds) is at time t: 0
+ * outside [start, end), rising to 1 over fade_in seconds after the start and
+ * falling back over fade_out before the end (0: no fade), smoothstepped so
+ * that it neither pops nor drags. */
+double sk_fade(double t, double start, double end, double fade_in, double fade_out);
+
 void sk_rounded_rect(cairo_t *cr, sk_rect r, double radius);
 
 /* The colour key i is drawn in: its value, or its scalar on the ramp. */
@@ -63,17 +73,31 @@ sk_rgb sk_key_colour(const painter *p, int i);
 sk_rgb sk_output_colour(const painter *p);
 
 /* The keys the weights panel shows as bars: with n <= max_bars all of them,
- * in the scene's order, and *others = 0; otherwise the max_bars heaviest,
- * heaviest first (equal weights: lower index first), and *others gets the
- * total weight of the rest. out must hold min(n, max_bars) indices; returns
- * how many were written. O(n * max_bars) at worst, O(n) typically. */
-int sk_panel_bars(const double *weights, int n, int max_bars, int *out, double *others);
+ * in the scene's order unless by_weight, and *others = 0; otherwise (or when
+ * by_weight) the min(n, max_bars) heaviest, heaviest first (equal weights:
+ * lower index first), and *others gets the total weight of the rest. out
+ * must hold min(n, max_bars) indices; returns how many were written.
+ * O(n * max_bars) at worst, O(n) typically. */
+int sk_panel_bars(const double *weights, int n, int max_bars, bool by_weight, int *out,
+                  double *others);
 
-/* Layers (plot.c, panel.c, field.c, formulas.c, captions.c). */
+/* The corner of plot where a w x h box, inset from the plot's edges by
+ * inset, covers the fewest of the n points (pixels); equal counts go to the
+ * first of top-right, top-left, bottom-right, bottom-left. Never
+ * SK_CORNER_AUTO. */
+sk_corner sk_legend_corner(sk_rect plot, double w, double h, double inset, const sk_vec2 *points,
+                           int n);
+
+/* The box of a w x h legend in a corner of plot, inset by inset (pixels). */
+sk_rect sk_corner_box(sk_rect plot, sk_corner corner, double w, double h, double inset);
+
+/* Layers (plot.c, panel.c, field.c, formulas.c, captions.c, cards.c, legend.c). */
 void sk_paint_field(painter *p);
 void sk_paint_formulas(painter *p);
 void sk_paint_mapping(painter *p);
 void sk_paint_captions(painter *p);
+void sk_paint_cards(painter *p);
+void sk_paint_legend(painter *p);
 void sk_paint_grid(painter *p);
 void sk_paint_path(painter *p);
 void sk_paint_links(painter *p);

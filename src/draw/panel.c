@@ -42,10 +42,11 @@ static void kernel_caption(const sk_kernel *k, char *out, size_t size)
         snprintf(out + n, size - n, " · T = %.2f", k->temperature);
 }
 
-int sk_panel_bars(const double *weights, int n, int max_bars, int *out, double *others)
+int sk_panel_bars(const double *weights, int n, int max_bars, bool by_weight, int *out,
+                  double *others)
 {
     *others = 0.0;
-    if (n <= max_bars) {
+    if (n <= max_bars && !by_weight) {
         for (int i = 0; i < n; i++)
             out[i] = i;
         return n < 0 ? 0 : n;
@@ -177,15 +178,16 @@ static bar key_bar(const painter *p, int i)
 }
 
 /* Vertical bars on a fixed 0..1 axis (so frames compare honestly), the
- * weight above each: one per key up to MAX_BARS keys, in the scene's order;
- * beyond, the MAX_BARS heaviest, heaviest first, and "others" with the rest,
- * so that bars and numbers stay legible for any number of keys. */
+ * weight above each: one per key up to MAX_BARS keys, in the scene's order
+ * (or heaviest first, as panel.order says); beyond, the MAX_BARS heaviest, heaviest first, and
+ * "others" with the rest, so that bars and numbers stay legible for any number of keys. */
 static void paint_bars(painter *p, sk_rect area)
 {
     int shown[MAX_BARS];
     double others;
     int n = p->scene->key_count;
-    int count = sk_panel_bars(p->frame->weights, n, MAX_BARS, shown, &others);
+    int count = sk_panel_bars(p->frame->weights, n, MAX_BARS,
+                              p->scene->panel_order == SK_PANEL_BY_WEIGHT, shown, &others);
     double rest = n > count ? OTHERS_COLUMN : 0.0; /* width of the "others" column, in columns */
     double gutter = sk_u(p, BAR_GUTTER);
     bar_rows rows = {.column = (area.w - gutter) / (count + rest)};

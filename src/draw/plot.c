@@ -23,7 +23,11 @@
 #define TRAIL_SAMPLES 45       /* points along it at most: smooth at any fps, and cheap */
 #define TRAIL_WIDTH 12.0       /* layout units at the query; thins to TRAIL_MIN_WIDTH */
 #define TRAIL_MIN_WIDTH 1.0
-#define TRAIL_ALPHA 0.6 /* at the query; fades to 0 at the far end */
+#define TRAIL_ALPHA 0.6        /* at the query; fades to 0 at the far end */
+#define WEIGHT_LABEL_SIZE 18.0 /* layout units: a little below LABEL_SIZE */
+#define WEIGHT_LABEL_DROP 4.0  /* between the disc and its weight, layout units */
+#define WEIGHT_LABELS_ALL 24   /* keys: up to this many, every key shows its weight */
+#define WEIGHT_LABEL_MIN 0.01  /* beyond, only keys with at least this weight do */
 
 /* Strokes the current path dashed (lengths in layout units), then solid again. */
 static void stroke_dashed(painter *p, double on, double off, double width, double alpha)
@@ -151,10 +155,23 @@ void sk_paint_links(painter *p)
     }
 }
 
+/* Whether key i shows its weight (labels.weights): every key's in a small
+ * scene; in a crowd only those that carry some, or the numbers would bury
+ * the plot. */
+static bool shows_weight(const painter *p, int i)
+{
+    return p->scene->weight_labels &&
+           (p->scene->key_count <= WEIGHT_LABELS_ALL || p->frame->weights[i] >= WEIGHT_LABEL_MIN);
+}
+
+/* The key's name to the right of its disc, level with its centre; its
+ * weight, when shown, centred under the disc, below the name's line. */
 void sk_paint_keys(painter *p)
 {
     cairo_t *cr = p->cr;
     text_style s = {.size = LABEL_SIZE, .color = p->pal->text, .align_y = 0.5, .halo = true};
+    text_style weight = {
+        .size = WEIGHT_LABEL_SIZE, .color = p->pal->text, .align_x = 0.5, .halo = true};
     for (int i = 0; i < p->scene->key_count; i++) {
         const sk_key *key = &p->scene->keys[i];
         sk_vec2 k = sk_layout_to_px(p->layout, key->at);
@@ -166,6 +183,11 @@ void sk_paint_keys(painter *p)
         sk_set_color(cr, p->pal->halo, 0.9);
         cairo_stroke(cr);
         sk_draw_text(p, key->label, k.x + sk_u(p, KEY_RADIUS + 8), k.y, &s);
+        if (shows_weight(p, i)) {
+            char number[16];
+            snprintf(number, sizeof number, "%.2f", p->frame->weights[i]);
+            sk_draw_text(p, number, k.x, k.y + sk_u(p, KEY_RADIUS + WEIGHT_LABEL_DROP), &weight);
+        }
     }
 }
 

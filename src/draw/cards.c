@@ -1,0 +1,94 @@
+/* cards.c — the cards layer: full-frame title cards (a title, and a smaller
+ * line under it) over the scene's background, fading in and out, so that a
+ * video can open on "Attention is soft k-NN" and dissolve into the plot. */
+#include <math.h>
+
+#include "painter.h"
+
+#define CARD_FADE 0.6        /* seconds of fade in and out, at most a third of the card */
+#define CARD_TITLE_SIZE 84.0 /* layout units */
+#define CARD_SUBTITLE_SIZE 40.0
+#define CARD_WIDTH 0.84     /* of the frame's width: where lines wrap */
+#define CARD_RULE_GAP 34.0  /* layout units between the title, the rule and the subtitle */
+#define CARD_RULE_WIDTH 3.0 /* layout units */
+#define CARD_RULE_SHARE 0.2 /* the rule's length, of the wrap width */
+#define CARD_RULE_ALPHA 0.5 /* of the muted colour */
+
+/* A wrapped, centred paragraph at size (layout units) in layout. */
+static void set_paragraph(painter *p, PangoLayout *layout, const char *text, double size, bool bold)
+{
+    PangoFontDescription *font = pango_font_description_from_string(FONT_FAMILY);
+    pango_font_description_set_absolute_size(font, sk_u(p, size) * PANGO_SCALE);
+    pango_font_description_set_weight(font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_layout_set_font_description(layout, font);
+    pango_font_description_free(font);
+    pango_layout_set_text(layout, text, -1);
+    pango_layout_set_width(layout, (int)(p->layout->width * CARD_WIDTH * PANGO_SCALE));
+    pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER);
+}
+
+static void show_paragraph(painter *p, PangoLayout *layout, double top, sk_rgb colour, double alpha)
+{
+    PangoRectangle logical;
+    pango_layout_get_pixel_extents(layout, NULL, &logical);
+    double left = p->layout->width * (1.0 - CARD_WIDTH) / 2;
+    cairo_move_to(p->cr, left, top - logical.y);
+    sk_set_color(p->cr, colour, alpha);
+    pango_cairo_show_layout(p->cr, layout);
+}
+
+static double paragraph_height(PangoLayout *layout)
+{
+    PangoRectangle logical;
+    pango_layout_get_pixel_extents(layout, NULL, &logical);
+    return logical.height;
+}
+
+/* The card over the whole frame at opacity alpha: the background hides the
+ * scene, the title and subtitle centred as a block, a short rule between. */
+static void paint_card(painter *p, const sk_card *card, double alpha)
+{
+    cairo_t *cr = p->cr;
+    sk_set_color(cr, p->scene->background, alpha);
+    cairo_paint(cr);
+
+    PangoLayout *title = pango_cairo_create_layout(cr), *sub = NULL;
+    set_paragraph(p, title, card->title, CARD_TITLE_SIZE, true);
+    double gap = sk_u(p, CARD_RULE_GAP), height = paragraph_height(title);
+    if (card->subtitle && card->subtitle[0]) {
+        sub = pango_cairo_create_layout(cr);
+        set_paragraph(p, sub, card->subtitle, CARD_SUBTITLE_SIZE, false);
+        height += 2 * gap + paragraph_height(sub);
+    }
+    double top = (p->layout->height - height) / 2;
+    show_paragraph(p, title, top, p->pal->text, alpha);
+    if (sub) {
+        double y = top + paragraph_height(title) + gap,
+               half = p->layout->width * CARD_WIDTH * CARD_RULE_SHARE / 2;
+        cairo_move_to(cr, p->layout->width / 2.0 - half, y);
+        cairo_line_to(cr, p->layout->width / 2.0 + half, y);
+        cairo_set_line_width(cr, sk_u(p, CARD_RULE_WIDTH));
+        sk_set_color(cr, p->pal->muted, CARD_RULE_ALPHA * alpha);
+        cairo_stroke(cr);
+        show_paragraph(p, sub, y + gap, p->pal->muted, alpha);
+        g_object_unref(sub);
+    }
+    g_object_unref(title);
+}
+
+/* Every card shown at this time, in the scene's order (a later one on top).
+ * A card that starts the video is there at once, and one that ends it stays
+ * to the last frame: no fade against nothing. */
+void sk_paint_cards(painter *p)
+{
+    double t = p->frame->state->time;
+    for (int i = 0; i < p->scene->card_count; i++) {
+        const sk_card *c = &p->scene->cards[i];
+        double fade = fmin(CARD_FADE, (c->end - c->start) / 3);
+        double alpha = sk_fade(t, c->start, c->end, c->start > 0.0 ? fade : 0.0,
+                               c->end < p->scene->duration ? fade : 0.0);
+        if (alpha > 0.0)
+            paint_card(p, c, alpha);
+    }
+}

@@ -1,0 +1,184 @@
+/* legend.c — the legend layer: a compact box in a corner of the plot that
+ * says what the glyphs mean (key disc, query ring, link width, and the field
+ * when it is drawn), in the corner it hides the fewest keys in unless the
+ * scene names one. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "painter.h"
+
+#define LEGEND_TEXT_SIZE 19.0   /* layout units */
+#define LEGEND_PAD 14.0         /* inside the box */
+#define LEGEND_ROW 32.0         /* one entry's height */
+#define LEGEND_GLYPH 36.0       /* the glyph column's width */
+#define LEGEND_GAP 10.0         /* between glyph and text */
+#define LEGEND_INSET 14.0       /* between the plot's edge and the box */
+#define LEGEND_CORNER 10.0      /* the box's rounded corners */
+#define LEGEND_BOX_ALPHA 0.86   /* of the halo colour: readable over a bright field */
+#define LEGEND_ROUTE_SAMPLES 64 /* points of the query's route weighed like keys */
+#define LEGEND_ENTRIES_MAX 4
+
+/* The first corner in this order wins a tie: clear of the grid's numbers
+ * (left and bottom edges) first. */
+static const sk_corner corner_order[] = {SK_CORNER_TOP_RIGHT, SK_CORNER_TOP_LEFT,
+                                         SK_CORNER_BOTTOM_RIGHT, SK_CORNER_BOTTOM_LEFT};
+
+sk_rect sk_corner_box(sk_rect plot, sk_corner corner, double w, double h, double inset)
+{
+    bool right = corner == SK_CORNER_TOP_RIGHT || corner == SK_CORNER_BOTTOM_RIGHT;
+    bool bottom = corner == SK_CORNER_BOTTOM_LEFT || corner == SK_CORNER_BOTTOM_RIGHT;
+    return (sk_rect){right ? plot.x + plot.w - inset - w : plot.x + inset,
+                     bottom ? plot.y + plot.h - inset - h : plot.y + inset, w, h};
+}
+
+sk_corner sk_legend_corner(sk_rect plot, double w, double h, double inset, const sk_vec2 *points,
+                           int n)
+{
+    sk_corner best = corner_order[0];
+    long best_count = -1;
+    for (size_t c = 0; c < sizeof corner_order / sizeof corner_order[0]; c++) {
+        sk_rect box = sk_corner_box(plot, corner_order[c], w, h, inset);
+        long count = 0;
+        for (int i = 0; i < n; i++)
+            count += points[i].x >= box.x && points[i].x <= box.x + box.w && points[i].y >= box.y &&
+                     points[i].y <= box.y + box.h;
+        if (best_count < 0 || count < best_count) {
+            best = corner_order[c];
+            best_count = count;
+        }
+    }
+    return best;
+}
+
+/* The keys and the query's route in pixels, seen through the scene's own
+ * camera rather than the frame's, so that the legend does not jump corners
+ * as an animated camera moves. */
+static sk_corner auto_corner(painter *p, double w, double h)
+{
+    const sk_scene *s = p->scene;
+    int n = s->key_count + LEGEND_ROUTE_SAMPLES;
+    sk_vec2 *points = malloc((size_t)n * sizeof *points);
+    if (!points) /* drawing goes on: any corner is better than no frame */
+        return corner_order[0];
+    sk_layout fixed;
+    sk_layout_make(p->layout->width, p->layout->height, s, s->camera_center, s->camera_zoom,
+                   &fixed);
+    for (int i = 0; i < s->key_count; i++)
+        points[i] = sk_layout_to_px(&fixed, s->keys[i].at);
+    for (int i = 0; i < LEGEND_ROUTE_SAMPLES; i++)
+        points[s->key_count + i] = sk_layout_to_px(
+            &fixed, sk_timeline_path_point(p->timeline, (double)i / (LEGEND_ROUTE_SAMPLES - 1)));
+    sk_corner c = sk_legend_corner(fixed.plot, w, h, sk_u(p, LEGEND_INSET), points, n);
+    free(points);
+    return c;
+}
+
+typedef void (*glyph_painter)(painter *p, double cx, double cy);
+
+typedef struct entry {
+    glyph_painter glyph;
+    const char *text;
+} entry;
+
+static void key_glyph(painter *p, double cx, double cy)
+{
+    cairo_new_sub_path(p->cr);
+    cairo_arc(p->cr, cx, cy, sk_u(p, 9), 0, 2 * M_PI);
+    sk_set_color(p->cr, sk_key_colour(p, 0), 1.0);
+    cairo_fill_preserve(p->cr);
+    cairo_set_line_width(p->cr, sk_u(p, 2));
+    sk_set_color(p->cr, p->pal->halo, 0.9);
+    cairo_stroke(p->cr);
+}
+
+static void query_glyph(painter *p, double cx, double cy)
+{
+    cairo_new_sub_path(p->cr);
+    cairo_arc(p->cr, cx, cy, sk_u(p, 10), 0, 2 * M_PI);
+    sk_set_color(p->cr, p->frame->has_output ? sk_output_colour(p) : p->pal->halo, 1.0);
+    cairo_fill_preserve(p->cr);
+    cairo_set_line_width(p->cr, sk_u(p, 3));
+    sk_set_color(p->cr, p->pal->line, 0.95);
+    cairo_stroke(p->cr);
+}
+
+/* A thin and a thick line from one point: the lighter and the heavier key. */
+static void link_glyph(painter *p, double cx, double cy)
+{
+    double half = sk_u(p, LEGEND_GLYPH) / 2 - sk_u(p, 4);
+    cairo_set_line_cap(p->cr, CAIRO_LINE_CAP_ROUND);
+    cairo_move_to(p->cr, cx - half, cy - sk_u(p, 8));
+    cairo_line_to(p->cr, cx + half, cy - sk_u(p, 8));
+    cairo_set_line_width(p->cr, sk_u(p, 1.5));
+    sk_set_color(p->cr, p->pal->text, 0.5);
+    cairo_stroke(p->cr);
+    cairo_move_to(p->cr, cx - half, cy + sk_u(p, 5));
+    cairo_line_to(p->cr, cx + half, cy + sk_u(p, 5));
+    cairo_set_line_width(p->cr, sk_u(p, 7));
+    sk_set_color(p->cr, p->pal->text, 0.9);
+    cairo_stroke(p->cr);
+}
+
+/* A square shading from the first key's colour to the last's. */
+static void field_glyph(painter *p, double cx, double cy)
+{
+    double half = sk_u(p, 11);
+    sk_rgb a = sk_key_colour(p, 0), b = sk_key_colour(p, p->scene->key_count - 1);
+    cairo_pattern_t *ramp = cairo_pattern_create_linear(cx - half, cy, cx + half, cy);
+    cairo_pattern_add_color_stop_rgb(ramp, 0, a.r, a.g, a.b);
+    cairo_pattern_add_color_stop_rgb(ramp, 1, b.r, b.g, b.b);
+    cairo_rectangle(p->cr, cx - half, cy - half, 2 * half, 2 * half);
+    cairo_set_source(p->cr, ramp);
+    cairo_fill(p->cr);
+    cairo_pattern_destroy(ramp);
+}
+
+/* Whether the field layer shows in this frame. */
+static bool field_shown(const painter *p)
+{
+    for (int i = 0; i < p->scene->layer_count; i++)
+        if (p->scene->layer_order[i] == SK_LAYER_FIELD)
+            return p->frame->state->opacity[SK_LAYER_FIELD] > 0.0;
+    return false;
+}
+
+static int legend_entries(const painter *p, entry *out)
+{
+    int n = 0;
+    out[n++] = (entry){key_glyph, "key: its value's colour"};
+    out[n++] = (entry){query_glyph, "query: filled with the blend"};
+    out[n++] = (entry){link_glyph, "link: wider = more weight"};
+    if (field_shown(p))
+        out[n++] = (entry){field_glyph, "field: the blend at each point"};
+    return n;
+}
+
+void sk_paint_legend(painter *p)
+{
+    entry entries[LEGEND_ENTRIES_MAX];
+    int n = legend_entries(p, entries);
+    text_style s = {.size = LEGEND_TEXT_SIZE, .color = p->pal->text, .align_y = 0.5};
+    double text_w = 0.0, w, h;
+    for (int i = 0; i < n; i++) {
+        sk_measure_text(p, entries[i].text, &s, &w, &h);
+        text_w = fmax(text_w, w);
+    }
+    double pad = sk_u(p, LEGEND_PAD), row = sk_u(p, LEGEND_ROW);
+    double box_w = 2 * pad + sk_u(p, LEGEND_GLYPH + LEGEND_GAP) + text_w, box_h = 2 * pad + n * row;
+    sk_corner corner = p->scene->legend_corner;
+    if (corner == SK_CORNER_AUTO)
+        corner = auto_corner(p, box_w, box_h);
+    sk_rect box = sk_corner_box(p->layout->plot, corner, box_w, box_h, sk_u(p, LEGEND_INSET));
+
+    sk_rounded_rect(p->cr, box, sk_u(p, LEGEND_CORNER));
+    sk_set_color(p->cr, p->pal->halo, LEGEND_BOX_ALPHA);
+    cairo_fill_preserve(p->cr);
+    sk_set_color(p->cr, p->pal->line, 0.18);
+    cairo_set_line_width(p->cr, fmax(1.0, sk_u(p, 1.5)));
+    cairo_stroke(p->cr);
+    for (int i = 0; i < n; i++) {
+        double cy = box.y + pad + row * (i + 0.5);
+        entries[i].glyph(p, box.x + pad + sk_u(p, LEGEND_GLYPH) / 2, cy);
+        sk_draw_text(p, entries[i].text, box.x + pad + sk_u(p, LEGEND_GLYPH + LEGEND_GAP), cy, &s);
+    }
+}
