@@ -341,6 +341,165 @@ static void test_panel_draws_thirty_keys(void **state)
     drawn_free(&d);
 }
 
+/* ---- Title cards ---------------------------------------------------------- */
+
+/* sk_fade: a smoothstep from 0 to 1 over fade_in after start, back over
+ * fade_out before end; smoothstep(1/2) = 1/2, smoothstep(1/4) = 5/32. */
+static void test_fade(void **state)
+{
+    (void)state;
+    assert_float_equal(sk_fade(0.25, 0.1, 1.0, 0.3, 0.0), 0.5, 1e-12);
+    assert_float_equal(sk_fade(0.175, 0.1, 1.0, 0.3, 0.3), 5.0 / 32.0, 1e-12);
+    assert_float_equal(sk_fade(0.1, 0.1, 1.0, 0.3, 0.3), 0.0, 1e-12);
+    assert_float_equal(sk_fade(0.1, 0.1, 1.0, 0.0, 0.3), 1.0, 1e-12);  /* no fade in */
+    assert_float_equal(sk_fade(0.95, 0.1, 1.0, 0.3, 0.0), 1.0, 1e-12); /* no fade out */
+    assert_float_equal(sk_fade(0.85, 0.1, 1.0, 0.3, 0.3), 0.5, 1e-12);
+    assert_float_equal(sk_fade(1.0, 0.1, 1.0, 0.3, 0.3), 0.0, 1e-12); /* end excluded */
+    assert_float_equal(sk_fade(0.05, 0.1, 1.0, 0.3, 0.3), 0.0, 1e-12);
+}
+
+#define RED_KEY "keys: [{at: [0, 0], value: \"#ff0000\"}]\n"
+
+/* A card from 1 s to 3 s of a 4 s video fades over min(0.6, 2 / 3) = 0.6 s.
+ * The red key at the plot's centre (left of the title, which is centred in
+ * the frame) shows red before, the background at full strength, and at
+ * t = 1.3 s and 2.7 s (half the fade: alpha 1/2) the mean of the two:
+ * (0xff + 0x10) / 2 = 135.5, 0x20 / 2 = 16, 0x30 / 2 = 24. */
+static void test_card_hides_the_scene_and_fades(void **state)
+{
+    (void)state;
+    const char *scene = SCENE_HEAD "layers: [keys, cards]\n" RED_KEY
+                                   "text: {cards: [{start: 1, end: 3, title: T}]}\n";
+    const struct {
+        int64_t frame;
+        rgb8 expected;
+        int tolerance;
+    } cases[] = {{5, {255, 0, 0}, 2},
+                 {20, BACKGROUND, 0},
+                 {13, {135, 16, 24}, 3},
+                 {27, {135, 16, 24}, 3},
+                 {35, {255, 0, 0}, 2}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        drawn d = draw_frame(scene, cases[i].frame);
+        char where[32];
+        snprintf(where, sizeof where, "frame %d", (int)cases[i].frame);
+        assert_rgb_near(pixel_at(&d, 0.0, 0.0), cases[i].expected, cases[i].tolerance, where);
+        drawn_free(&d);
+    }
+}
+
+/* A card that starts the video is there, whole, on the first frame; one
+ * that ends it stays whole to the last (frame 39 of 40, t = 3.9 s). */
+static void test_card_at_the_edges_does_not_fade(void **state)
+{
+    (void)state;
+    drawn d = draw_frame(SCENE_HEAD "layers: [keys, cards]\n" RED_KEY
+                                    "text: {cards: [{start: 0, end: 2, title: Open}]}\n",
+                         0);
+    assert_rgb_near(pixel_at(&d, 0.0, 0.0), BACKGROUND, 0, "first frame");
+    drawn_free(&d);
+    d = draw_frame(SCENE_HEAD "layers: [keys, cards]\n" RED_KEY
+                              "text: {cards: [{start: 2, end: 4, title: Close}]}\n",
+                   39);
+    assert_rgb_near(pixel_at(&d, 0.0, 0.0), BACKGROUND, 0, "last frame");
+    drawn_free(&d);
+}
+
+/* ---- Legend and weight labels --------------------------------------------- */
+
+/* A 200 x 100 plot at (0, 0), a 60 x 30 box inset 5: the corners' boxes are
+ * x 5..65 or 135..195, y 5..35 or 65..95. */
+static void test_legend_corner(void **state)
+{
+    (void)state;
+    sk_rect plot = {0, 0, 200, 100};
+    assert_int_equal(sk_legend_corner(plot, 60, 30, 5, NULL, 0, NULL, 0), SK_CORNER_TOP_RIGHT);
+    sk_vec2 top_right_key = {170, 20};
+    assert_int_equal(sk_legend_corner(plot, 60, 30, 5, &top_right_key, 1, NULL, 0),
+                     SK_CORNER_TOP_LEFT);
+    /* top-right: a key (8); top-left: 9 route points (9); bottom-right: a
+     * key (8); bottom-left: 10 route points. Top-right and bottom-right tie
+     * at 8, and top-right comes first. */
+    sk_vec2 keys[] = {{170, 20}, {150, 80}};
+    sk_vec2 route[19];
+    for (int i = 0; i < 19; i++)
+        route[i] = i < 9 ? (sk_vec2){10 + i, 20} : (sk_vec2){10 + i, 80};
+    assert_int_equal(sk_legend_corner(plot, 60, 30, 5, keys, 2, route, 19), SK_CORNER_TOP_RIGHT);
+    /* One more point in the top-right box tips it to bottom-right. */
+    sk_vec2 keys3[] = {{170, 20}, {150, 80}, {180, 10}};
+    assert_int_equal(sk_legend_corner(plot, 60, 30, 5, keys3, 3, route, 19),
+                     SK_CORNER_BOTTOM_RIGHT);
+
+    sk_rect box = sk_corner_box((sk_rect){10, 20, 200, 100}, SK_CORNER_BOTTOM_LEFT, 60, 30, 5);
+    assert_float_equal(box.x, 15, 1e-12);
+    assert_float_equal(box.y, 85, 1e-12); /* 20 + 100 - 5 - 30 */
+    box = sk_corner_box((sk_rect){10, 20, 200, 100}, SK_CORNER_TOP_RIGHT, 60, 30, 5);
+    assert_float_equal(box.x, 145, 1e-12); /* 10 + 200 - 5 - 60 */
+    assert_float_equal(box.y, 25, 1e-12);
+}
+
+/* Keys only in the plot's upper right: the legend goes to the upper left,
+ * and the upper right stays empty; legend.corner overrides the choice. */
+static void test_legend_avoids_the_keys(void **state)
+{
+    (void)state;
+    const char *keys = "keys: [{at: [1.5, 1.2], value: red, label: \"\"}, "
+                       "{at: [1.8, 1.0], value: blue, label: \"\"}]\n"
+                       "query: {path: {type: polyline, closed: false, points: [[1, -1], [1.5, "
+                       "-1]]}}\n";
+    char scene[1024];
+    snprintf(scene, sizeof scene, "%s%s%s", SCENE_HEAD, "layers: [legend]\n", keys);
+    drawn d = draw_frame(scene, 0);
+    const sk_rect *p = &d.layout.plot;
+    double qw = p->w / 4, qh = p->h / 4;
+    assert_true(ink(&d, p->x, p->y, p->x + qw, p->y + qh, BACKGROUND, 20) > 100);
+    assert_int_equal(ink(&d, p->x + p->w - qw, p->y, p->x + p->w, p->y + qh, BACKGROUND, 20), 0);
+    drawn_free(&d);
+    snprintf(scene, sizeof scene, "%s%s%s", SCENE_HEAD,
+             "layers: [legend]\nlegend: {corner: bottom-right}\n", keys);
+    d = draw_frame(scene, 0);
+    assert_true(ink(&d, p->x + p->w - qw, p->y + p->h - qh, p->x + p->w, p->y + p->h, BACKGROUND,
+                    20) > 100);
+    assert_int_equal(ink(&d, p->x, p->y, p->x + qw, p->y + qh, BACKGROUND, 20), 0);
+    drawn_free(&d);
+}
+
+/* The weight goes under the disc (radius 14 units = 5 px at 360 px tall),
+ * centred: something is written in the 14 px wide strip from 2 to 12 px
+ * below the disc with labels.weights, nothing without. */
+static int under_the_key(const char *extra)
+{
+    char scene[512];
+    snprintf(scene, sizeof scene, "%slayers: [keys]\n%s%s", SCENE_HEAD, RED_KEY, extra);
+    drawn d = draw_frame(scene, 0);
+    sk_vec2 k = sk_layout_to_px(&d.layout, (sk_vec2){0, 0});
+    double r = 14 * d.layout.unit;
+    int n = ink(&d, k.x - 7, k.y + r + 2, k.x + 7, k.y + r + 12, BACKGROUND, 40);
+    drawn_free(&d);
+    return n;
+}
+
+static void test_weight_label_under_the_key(void **state)
+{
+    (void)state;
+    assert_true(under_the_key("labels: {weights: true}\n") > 10);
+    assert_int_equal(under_the_key(""), 0);
+}
+
+/* Sorted: heaviest first, equal weights in the scene's order, nothing left over. */
+static void test_panel_bars_by_weight(void **state)
+{
+    (void)state;
+    const double w[5] = {0.2, 0.3, 0.05, 0.3, 0.15};
+    int out[12];
+    double others = -1;
+    assert_int_equal(sk_panel_bars(w, 5, 12, true, out, &others), 5);
+    const int expected[5] = {1, 3, 0, 4, 2};
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(out[i], expected[i]);
+    assert_float_equal(others, 0.0, 1e-12);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,6 +515,13 @@ int main(void)
         cmocka_unit_test(test_panel_bars_ties_lower_index_first),
         cmocka_unit_test(test_panel_bars_many_keys),
         cmocka_unit_test(test_panel_draws_thirty_keys),
+        cmocka_unit_test(test_panel_bars_by_weight),
+        cmocka_unit_test(test_fade),
+        cmocka_unit_test(test_card_hides_the_scene_and_fades),
+        cmocka_unit_test(test_card_at_the_edges_does_not_fade),
+        cmocka_unit_test(test_legend_corner),
+        cmocka_unit_test(test_legend_avoids_the_keys),
+        cmocka_unit_test(test_weight_label_under_the_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

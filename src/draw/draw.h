@@ -37,9 +37,16 @@ typedef struct sk_layout {
 /* Lays out a width x height frame for a scene seen through a camera: the
  * scene's view, scaled down by zoom (> 1 shows less, larger) and centred on
  * center (scene units), is fitted into the plot area with equal scale on
- * both axes. */
+ * both axes. Landscape frames put the panel (and formulas, mapping) in a
+ * column right of the plot, or, when small, the formulas and mapping in a
+ * strip under it; portrait and square frames (sk_layout_is_stacked) put the
+ * plot on top and the rest below. */
 void sk_layout_make(int width, int height, const sk_scene *scene, sk_vec2 center, double zoom,
                     sk_layout *out);
+
+/* Whether a width x height frame is laid out with the plot on top and the
+ * panel below it (portrait and square frames) rather than side by side. */
+bool sk_layout_is_stacked(int width, int height);
 
 /* A scene point in pixels (y grows downwards in pixels, upwards in the scene). */
 sk_vec2 sk_layout_to_px(const sk_layout *layout, sk_vec2 point);

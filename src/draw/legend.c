@@ -17,6 +17,8 @@
 #define LEGEND_BOX_ALPHA 0.86   /* of the halo colour: readable over a bright field */
 #define LEGEND_ROUTE_SAMPLES 64 /* points of the query's route weighed like keys */
 #define LEGEND_ENTRIES_MAX 4
+#define LEGEND_KEY_COST 8       /* a key's disc or name hidden: as bad as this many route points */
+#define LEGEND_LABEL_REACH 60.0 /* layout units: from a key's centre to the middle of its name */
 
 /* The first corner in this order wins a tie: clear of the grid's numbers
  * (left and bottom edges) first. */
@@ -31,44 +33,55 @@ sk_rect sk_corner_box(sk_rect plot, sk_corner corner, double w, double h, double
                      bottom ? plot.y + plot.h - inset - h : plot.y + inset, w, h};
 }
 
-sk_corner sk_legend_corner(sk_rect plot, double w, double h, double inset, const sk_vec2 *points,
-                           int n)
+static long points_in(sk_rect box, const sk_vec2 *points, int n)
+{
+    long count = 0;
+    for (int i = 0; i < n; i++)
+        count += points[i].x >= box.x && points[i].x <= box.x + box.w && points[i].y >= box.y &&
+                 points[i].y <= box.y + box.h;
+    return count;
+}
+
+sk_corner sk_legend_corner(sk_rect plot, double w, double h, double inset, const sk_vec2 *keys,
+                           int n_keys, const sk_vec2 *route, int n_route)
 {
     sk_corner best = corner_order[0];
-    long best_count = -1;
+    long best_cost = -1;
     for (size_t c = 0; c < sizeof corner_order / sizeof corner_order[0]; c++) {
         sk_rect box = sk_corner_box(plot, corner_order[c], w, h, inset);
-        long count = 0;
-        for (int i = 0; i < n; i++)
-            count += points[i].x >= box.x && points[i].x <= box.x + box.w && points[i].y >= box.y &&
-                     points[i].y <= box.y + box.h;
-        if (best_count < 0 || count < best_count) {
+        long cost = LEGEND_KEY_COST * points_in(box, keys, n_keys) + points_in(box, route, n_route);
+        if (best_cost < 0 || cost < best_cost) {
             best = corner_order[c];
-            best_count = count;
+            best_cost = cost;
         }
     }
     return best;
 }
 
-/* The keys and the query's route in pixels, seen through the scene's own
- * camera rather than the frame's, so that the legend does not jump corners
- * as an animated camera moves. */
+/* The keys (each twice: its disc, and the middle of its name to the right)
+ * and the query's route in pixels, seen through the scene's own camera
+ * rather than the frame's, so that the legend does not jump corners as an
+ * animated camera moves. */
 static sk_corner auto_corner(painter *p, double w, double h)
 {
     const sk_scene *s = p->scene;
-    int n = s->key_count + LEGEND_ROUTE_SAMPLES;
+    int keys = 2 * s->key_count, n = keys + LEGEND_ROUTE_SAMPLES;
     sk_vec2 *points = malloc((size_t)n * sizeof *points);
     if (!points) /* drawing goes on: any corner is better than no frame */
         return corner_order[0];
     sk_layout fixed;
     sk_layout_make(p->layout->width, p->layout->height, s, s->camera_center, s->camera_zoom,
                    &fixed);
-    for (int i = 0; i < s->key_count; i++)
-        points[i] = sk_layout_to_px(&fixed, s->keys[i].at);
+    for (int i = 0; i < s->key_count; i++) {
+        points[2 * i] = sk_layout_to_px(&fixed, s->keys[i].at);
+        points[2 * i + 1] =
+            (sk_vec2){points[2 * i].x + sk_u(p, LEGEND_LABEL_REACH), points[2 * i].y};
+    }
     for (int i = 0; i < LEGEND_ROUTE_SAMPLES; i++)
-        points[s->key_count + i] = sk_layout_to_px(
+        points[keys + i] = sk_layout_to_px(
             &fixed, sk_timeline_path_point(p->timeline, (double)i / (LEGEND_ROUTE_SAMPLES - 1)));
-    sk_corner c = sk_legend_corner(fixed.plot, w, h, sk_u(p, LEGEND_INSET), points, n);
+    sk_corner c = sk_legend_corner(fixed.plot, w, h, sk_u(p, LEGEND_INSET), points, keys,
+                                   points + keys, LEGEND_ROUTE_SAMPLES);
     free(points);
     return c;
 }

@@ -82,11 +82,12 @@ int sk_panel_bars(const double *weights, int n, int max_bars, bool by_weight, in
                   double *others);
 
 /* The corner of plot where a w x h box, inset from the plot's edges by
- * inset, covers the fewest of the n points (pixels); equal counts go to the
- * first of top-right, top-left, bottom-right, bottom-left. Never
- * SK_CORNER_AUTO. */
-sk_corner sk_legend_corner(sk_rect plot, double w, double h, double inset, const sk_vec2 *points,
-                           int n);
+ * inset, hides the least: each of the n_keys keys inside it costs
+ * LEGEND_KEY_COST (8), each of the n_route points of the query's route 1
+ * (pixels, all). Equal costs go to the first of top-right, top-left,
+ * bottom-right, bottom-left. Never SK_CORNER_AUTO. */
+sk_corner sk_legend_corner(sk_rect plot, double w, double h, double inset, const sk_vec2 *keys,
+                           int n_keys, const sk_vec2 *route, int n_route);
 
 /* The box of a w x h legend in a corner of plot, inset by inset (pixels). */
 sk_rect sk_corner_box(sk_rect plot, sk_corner corner, double w, double h, double inset);
