@@ -16,6 +16,10 @@
 #include "../scene/scene.h"
 #include "../timeline/timeline.h"
 
+/* Text smaller than this many pixels is hard to read on a projector; the
+ * layout and the small print keep above it where they can. */
+#define SK_MIN_TEXT_PX 10.0
+
 typedef struct sk_rect {
     double x, y, w, h; /* pixels */
 } sk_rect;

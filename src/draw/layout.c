@@ -13,13 +13,11 @@
 #define PANEL_WITH_ONE_BOX 0.56
 #define PANEL_WITH_TWO_BOXES 0.40
 
-/* Small frames. Text smaller than this many pixels is hard to read on a
- * projector; the formulas and the mapping table shrink to fit their boxes,
- * and stacked in the right-hand column both fit at about BOX_TEXT layout
- * units, so below MIN_TEXT_PX / BOX_TEXT pixels per unit (frames under
- * about 600 pixels tall) they move to a strip of their own under the plot,
- * side by side, where they keep their full size. */
-#define MIN_TEXT_PX 10.0
+/* Small frames. The formulas and the mapping table shrink to fit their
+ * boxes, and stacked in the right-hand column both fit at about BOX_TEXT
+ * layout units, so below SK_MIN_TEXT_PX / BOX_TEXT pixels per unit (frames
+ * under about 600 pixels tall) they move to a strip of their own under the
+ * plot, side by side, where they keep their full size. */
 #define BOX_TEXT 16.5
 #define STRIP_SHARE 0.36 /* of the height under the title */
 
@@ -32,8 +30,9 @@
 #define STACK_ASPECT 1.25
 #define STACKED_UNIT_ASPECT 0.75
 #define STACKED_PLOT_SHARE 0.55 /* of the height under the title, at most */
-#define SIDE_BY_SIDE 1.6 /* the part under the plot this much wider than tall: panel beside boxes  \
-                          */
+#define SIDE_BY_SIDE                                                                               \
+    1.6 /* the part under the plot this much wider than tall: panel beside boxes                   \
+         */
 
 static bool drawn(const sk_scene *scene, sk_layer_kind layer)
 {
@@ -98,7 +97,7 @@ static sk_rect layout_beside(sk_layout *out, const sk_scene *scene, double top, 
 {
     int width = out->width, height = out->height;
     double panel_w = width * PANEL_SHARE, area_h = height - top - margin;
-    bool strip = box_count(scene) == 2 && out->unit * BOX_TEXT < MIN_TEXT_PX;
+    bool strip = box_count(scene) == 2 && out->unit * BOX_TEXT < SK_MIN_TEXT_PX;
     double upper_h = strip ? area_h * (1.0 - STRIP_SHARE) - gap / 2 : area_h;
     sk_rect column = {width - margin - panel_w, top, panel_w, upper_h};
     if (strip) {

@@ -17,6 +17,7 @@
 #define LEGEND_BOX_ALPHA 0.86   /* of the halo colour: readable over a bright field */
 #define LEGEND_ROUTE_SAMPLES 64 /* points of the query's route weighed like keys */
 #define LEGEND_ENTRIES_MAX 4
+#define LEGEND_MIN_SCALE 0.6    /* smallest the legend is drawn at in a small plot */
 #define LEGEND_KEY_COST 8       /* a key's disc or name hidden: as bad as this many route points */
 #define LEGEND_LABEL_REACH 60.0 /* layout units: from a key's centre to the middle of its name */
 
@@ -166,32 +167,51 @@ static int legend_entries(const painter *p, entry *out)
     return n;
 }
 
-void sk_paint_legend(painter *p)
+/* The box, at its natural size, with its top left corner at (0, 0). */
+static void paint_box(painter *p, const entry *entries, int n, double w, double h,
+                      const text_style *s)
 {
-    entry entries[LEGEND_ENTRIES_MAX];
-    int n = legend_entries(p, entries);
-    text_style s = {.size = LEGEND_TEXT_SIZE, .color = p->pal->text, .align_y = 0.5};
-    double text_w = 0.0, w, h;
-    for (int i = 0; i < n; i++) {
-        sk_measure_text(p, entries[i].text, &s, &w, &h);
-        text_w = fmax(text_w, w);
-    }
     double pad = sk_u(p, LEGEND_PAD), row = sk_u(p, LEGEND_ROW);
-    double box_w = 2 * pad + sk_u(p, LEGEND_GLYPH + LEGEND_GAP) + text_w, box_h = 2 * pad + n * row;
-    sk_corner corner = p->scene->legend_corner;
-    if (corner == SK_CORNER_AUTO)
-        corner = auto_corner(p, box_w, box_h);
-    sk_rect box = sk_corner_box(p->layout->plot, corner, box_w, box_h, sk_u(p, LEGEND_INSET));
-
-    sk_rounded_rect(p->cr, box, sk_u(p, LEGEND_CORNER));
+    sk_rounded_rect(p->cr, (sk_rect){0, 0, w, h}, sk_u(p, LEGEND_CORNER));
     sk_set_color(p->cr, p->pal->halo, LEGEND_BOX_ALPHA);
     cairo_fill_preserve(p->cr);
     sk_set_color(p->cr, p->pal->line, 0.18);
     cairo_set_line_width(p->cr, fmax(1.0, sk_u(p, 1.5)));
     cairo_stroke(p->cr);
     for (int i = 0; i < n; i++) {
-        double cy = box.y + pad + row * (i + 0.5);
-        entries[i].glyph(p, box.x + pad + sk_u(p, LEGEND_GLYPH) / 2, cy);
-        sk_draw_text(p, entries[i].text, box.x + pad + sk_u(p, LEGEND_GLYPH + LEGEND_GAP), cy, &s);
+        double cy = pad + row * (i + 0.5);
+        entries[i].glyph(p, pad + sk_u(p, LEGEND_GLYPH) / 2, cy);
+        sk_draw_text(p, entries[i].text, pad + sk_u(p, LEGEND_GLYPH + LEGEND_GAP), cy, s);
     }
+}
+
+/* A legend too large for the plot (a tiny frame, a wide view) is drawn
+ * smaller, down to LEGEND_MIN_SCALE; below that it would hide the plot and
+ * not be read, so it is left out. */
+void sk_paint_legend(painter *p)
+{
+    entry entries[LEGEND_ENTRIES_MAX];
+    int n = legend_entries(p, entries);
+    text_style s = {.size = sk_legible(p, LEGEND_TEXT_SIZE), .color = p->pal->text, .align_y = 0.5};
+    double text_w = 0.0, w, h;
+    for (int i = 0; i < n; i++) {
+        sk_measure_text(p, entries[i].text, &s, &w, &h);
+        text_w = fmax(text_w, w);
+    }
+    double pad = sk_u(p, LEGEND_PAD), inset = sk_u(p, LEGEND_INSET);
+    double box_w = 2 * pad + sk_u(p, LEGEND_GLYPH + LEGEND_GAP) + text_w;
+    double box_h = 2 * pad + n * sk_u(p, LEGEND_ROW);
+    const sk_rect *plot = &p->layout->plot;
+    double scale = fmin(1.0, fmin((plot->w - 2 * inset) / box_w, (plot->h - 2 * inset) / box_h));
+    if (scale < LEGEND_MIN_SCALE)
+        return;
+    sk_corner corner = p->scene->legend_corner;
+    if (corner == SK_CORNER_AUTO)
+        corner = auto_corner(p, box_w * scale, box_h * scale);
+    sk_rect box = sk_corner_box(*plot, corner, box_w * scale, box_h * scale, inset);
+    cairo_save(p->cr);
+    cairo_translate(p->cr, box.x, box.y);
+    cairo_scale(p->cr, scale, scale);
+    paint_box(p, entries, n, box_w, box_h, &s);
+    cairo_restore(p->cr);
 }

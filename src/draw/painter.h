@@ -46,6 +46,19 @@ static inline double sk_u(const painter *p, double units)
     return units * p->layout->unit;
 }
 
+#define LEGIBLE_GROWTH 1.25 /* the most sk_legible enlarges text */
+
+/* The size (layout units) for small print — grid numbers, the legend,
+ * weight labels — which at 1080p is well above SK_MIN_TEXT_PX but at 480p
+ * falls below it: raised to SK_MIN_TEXT_PX pixels, by at most LEGIBLE_GROWTH
+ * so that it still fits where it goes. */
+static inline double sk_legible(const painter *p, double size)
+{
+    double floor = SK_MIN_TEXT_PX / p->layout->unit;
+    double raised = floor > size ? floor : size;
+    return raised < size * LEGIBLE_GROWTH ? raised : size * LEGIBLE_GROWTH;
+}
+
 static inline void sk_set_color(cairo_t *cr, sk_rgb c, double alpha)
 {
     cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha);

@@ -88,7 +88,8 @@ static void paint_tick_label(painter *p, int axis, double value, double step, do
         return;
     char label[32];
     tick_label(value, step, label, sizeof label);
-    text_style s = {.size = TICK_SIZE, .color = p->pal->muted, .align_y = 1.0, .halo = true};
+    text_style s = {
+        .size = sk_legible(p, TICK_SIZE), .color = p->pal->muted, .align_y = 1.0, .halo = true};
     if (x_axis)
         sk_draw_text(p, label, at + gap, r->y + r->h - gap, &s);
     else
@@ -170,8 +171,10 @@ void sk_paint_keys(painter *p)
 {
     cairo_t *cr = p->cr;
     text_style s = {.size = LABEL_SIZE, .color = p->pal->text, .align_y = 0.5, .halo = true};
-    text_style weight = {
-        .size = WEIGHT_LABEL_SIZE, .color = p->pal->text, .align_x = 0.5, .halo = true};
+    text_style weight = {.size = sk_legible(p, WEIGHT_LABEL_SIZE),
+                         .color = p->pal->text,
+                         .align_x = 0.5,
+                         .halo = true};
     for (int i = 0; i < p->scene->key_count; i++) {
         const sk_key *key = &p->scene->keys[i];
         sk_vec2 k = sk_layout_to_px(p->layout, key->at);
