@@ -15,32 +15,40 @@ static const char *const order_names[SK_PANEL_ORDER_COUNT] = {
     [SK_PANEL_BY_WEIGHT] = "weight",
 };
 
-enum { LEGEND_CORNER, LEGEND_COUNT };
-static const char *const legend_keys[LEGEND_COUNT] = {"corner"};
+static const char *const legend_keys[] = {"corner"};
+static const char *const panel_keys[] = {"order"};
+
+/* A section whose one key names a choice: `section: {key: name}`. *index is
+ * set only when the key is given and names one of names[0..count). */
+static sk_status read_choice_section(loader *ld, const yaml_node_t *node, const char *section,
+                                     const char *const *key, const char *what,
+                                     const char *const *names, int count, int *index)
+{
+    yaml_node_t *v;
+    char path[SK_YR_PATH_MAX];
+    sk_status status = sk_yr_mapping(&ld->r, node, section, key, 1, &v);
+    if (status != SK_OK || !v)
+        return status;
+    sk_yr_subpath(path, sizeof path, "%s.%s", section, key[0]);
+    return sk_read_choice(ld, v, path, what, names, count, index);
+}
 
 sk_status sk_read_legend(loader *ld, const yaml_node_t *node)
 {
-    yaml_node_t *v[LEGEND_COUNT];
-    int index;
-    sk_status status = sk_yr_mapping(&ld->r, node, "legend", legend_keys, LEGEND_COUNT, v);
-    if (status == SK_OK && v[LEGEND_CORNER] &&
-        (status = sk_read_choice(ld, v[LEGEND_CORNER], "legend.corner", "corner", corner_names,
-                                 SK_CORNER_COUNT, &index)) == SK_OK)
+    int index = -1;
+    sk_status status = read_choice_section(ld, node, "legend", legend_keys, "corner", corner_names,
+                                           SK_CORNER_COUNT, &index);
+    if (index >= 0)
         ld->scene->legend_corner = (sk_corner)index;
     return status;
 }
 
-enum { PANEL_ORDER, PANEL_COUNT };
-static const char *const panel_keys[PANEL_COUNT] = {"order"};
-
 sk_status sk_read_panel(loader *ld, const yaml_node_t *node)
 {
-    yaml_node_t *v[PANEL_COUNT];
-    int index;
-    sk_status status = sk_yr_mapping(&ld->r, node, "panel", panel_keys, PANEL_COUNT, v);
-    if (status == SK_OK && v[PANEL_ORDER] &&
-        (status = sk_read_choice(ld, v[PANEL_ORDER], "panel.order", "order", order_names,
-                                 SK_PANEL_ORDER_COUNT, &index)) == SK_OK)
+    int index = -1;
+    sk_status status = read_choice_section(ld, node, "panel", panel_keys, "order", order_names,
+                                           SK_PANEL_ORDER_COUNT, &index);
+    if (index >= 0)
         ld->scene->panel_order = (sk_panel_order)index;
     return status;
 }
@@ -60,8 +68,8 @@ sk_status sk_read_labels(loader *ld, const yaml_node_t *node)
 void sk_schema_display(sk_schema_visit visit, void *context)
 {
     static const sk_schema_table tables[] = {
-        {"legend", legend_keys, LEGEND_COUNT},
-        {"panel", panel_keys, PANEL_COUNT},
+        {"legend", legend_keys, 1},
+        {"panel", panel_keys, 1},
         {"labels", labels_keys, LABELS_COUNT},
     };
     sk_schema_emit(tables, sizeof tables / sizeof tables[0], visit, context);
