@@ -405,6 +405,23 @@ static void test_card_at_the_edges_does_not_fade(void **state)
     drawn_free(&d);
 }
 
+/* video.palette recolours the keys before anything is computed: with one
+ * key (all the weight) the query's ring is filled with the palette's first
+ * colour, #e69f00, not the scene's red. */
+static void test_palette_recolours_the_blend(void **state)
+{
+    (void)state;
+    drawn d = draw_frame("video: {size: [640, 360], fps: 10, duration: 4, background: "
+                         "\"#102030\", palette: okabe-ito}\n"
+                         "view: {x: [-2, 2], y: [-1.5, 1.5]}\n"
+                         "layers: [query]\n" RED_KEY
+                         "query: {path: {type: polyline, closed: false, points: [[0.5, "
+                         "0], [0.6, 0]]}}\n",
+                         0);
+    assert_rgb_near(pixel_at(&d, 0.5, 0.0), (rgb8){0xe6, 0x9f, 0x00}, 2, "ring centre");
+    drawn_free(&d);
+}
+
 /* ---- Legend and weight labels --------------------------------------------- */
 
 /* A 200 x 100 plot at (0, 0), a 60 x 30 box inset 5: the corners' boxes are
@@ -522,6 +539,7 @@ int main(void)
         cmocka_unit_test(test_legend_corner),
         cmocka_unit_test(test_legend_avoids_the_keys),
         cmocka_unit_test(test_weight_label_under_the_key),
+        cmocka_unit_test(test_palette_recolours_the_blend),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
