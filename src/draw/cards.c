@@ -77,18 +77,33 @@ static void paint_card(painter *p, const sk_card *card, double alpha)
     g_object_unref(title);
 }
 
-/* Every card shown at this time, in the scene's order (a later one on top).
- * A card that starts the video is there at once, and one that ends it stays
- * to the last frame: no fade against nothing. */
+/* How visible card c is at time t. A card that starts the video is there
+ * at once, and one that ends it stays to the last frame: no fade against
+ * nothing. */
+static double card_alpha(const sk_scene *s, const sk_card *c, double t)
+{
+    double fade = fmin(CARD_FADE, (c->end - c->start) / 3);
+    return sk_fade(t, c->start, c->end, c->start > 0.0 ? fade : 0.0,
+                   c->end < s->duration ? fade : 0.0);
+}
+
+bool sk_cards_cover(const sk_scene *scene, const sk_frame_state *state)
+{
+    if (state->opacity[SK_LAYER_CARDS] < 1.0 || scene->background_alpha < 1.0)
+        return false;
+    for (int i = 0; i < scene->card_count; i++)
+        if (card_alpha(scene, &scene->cards[i], state->time) >= 1.0)
+            return true;
+    return false;
+}
+
+/* Every card shown at this time, in the scene's order (a later one on top). */
 void sk_paint_cards(painter *p)
 {
     double t = p->frame->state->time;
     for (int i = 0; i < p->scene->card_count; i++) {
-        const sk_card *c = &p->scene->cards[i];
-        double fade = fmin(CARD_FADE, (c->end - c->start) / 3);
-        double alpha = sk_fade(t, c->start, c->end, c->start > 0.0 ? fade : 0.0,
-                               c->end < p->scene->duration ? fade : 0.0);
+        double alpha = card_alpha(p->scene, &p->scene->cards[i], t);
         if (alpha > 0.0)
-            paint_card(p, c, alpha);
+            paint_card(p, &p->scene->cards[i], alpha);
     }
 }

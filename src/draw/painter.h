@@ -111,6 +111,10 @@ void sk_paint_formulas(painter *p);
 void sk_paint_mapping(painter *p);
 void sk_paint_captions(painter *p);
 void sk_paint_cards(painter *p);
+/* Whether a card hides the whole frame at this state (fully shown, opaque
+ * background, the cards layer at full opacity): the layers under it need
+ * not be drawn. */
+bool sk_cards_cover(const sk_scene *scene, const sk_frame_state *state);
 void sk_paint_legend(painter *p);
 void sk_paint_grid(painter *p);
 void sk_paint_path(painter *p);
