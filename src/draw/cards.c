@@ -13,6 +13,9 @@
 #define CARD_RULE_WIDTH 3.0 /* layout units */
 #define CARD_RULE_SHARE 0.2 /* the rule's length, of the wrap width */
 #define CARD_RULE_ALPHA 0.5 /* of the muted colour */
+#define CARD_HEIGHT 0.9     /* of the frame's height: the most the text may take */
+#define CARD_FIT_STEPS 8    /* tries at smaller sizes (wrapping changes with the size) */
+#define CARD_MIN_STEP 0.5   /* the most one try shrinks by */
 
 /* A wrapped, centred paragraph at size (layout units) in layout. */
 static void set_paragraph(painter *p, PangoLayout *layout, const char *text, double size, bool bold)
@@ -45,8 +48,23 @@ static double paragraph_height(PangoLayout *layout)
     return logical.height;
 }
 
+/* The title and subtitle laid out at scale (1: their full sizes); returns
+ * the block's height in pixels, the rule and its gaps included. */
+static double set_card_text(painter *p, const sk_card *card, double scale, PangoLayout *title,
+                            PangoLayout *sub)
+{
+    set_paragraph(p, title, card->title, CARD_TITLE_SIZE * scale, true);
+    double height = paragraph_height(title);
+    if (sub) {
+        set_paragraph(p, sub, card->subtitle, CARD_SUBTITLE_SIZE * scale, false);
+        height += 2 * sk_u(p, CARD_RULE_GAP * scale) + paragraph_height(sub);
+    }
+    return height;
+}
+
 /* The card over the whole frame at opacity alpha: the background hides the
- * scene, the title and subtitle centred as a block, a short rule between. */
+ * scene, the title and subtitle centred as a block, a short rule between.
+ * Text too long for the frame's height is set smaller until it fits. */
 static void paint_card(painter *p, const sk_card *card, double alpha)
 {
     cairo_t *cr = p->cr;
@@ -54,17 +72,18 @@ static void paint_card(painter *p, const sk_card *card, double alpha)
     cairo_paint(cr);
 
     PangoLayout *title = pango_cairo_create_layout(cr), *sub = NULL;
-    set_paragraph(p, title, card->title, CARD_TITLE_SIZE, true);
-    double gap = sk_u(p, CARD_RULE_GAP), height = paragraph_height(title);
-    if (card->subtitle && card->subtitle[0]) {
+    if (card->subtitle && card->subtitle[0])
         sub = pango_cairo_create_layout(cr);
-        set_paragraph(p, sub, card->subtitle, CARD_SUBTITLE_SIZE, false);
-        height += 2 * gap + paragraph_height(sub);
+    double room = p->layout->height * CARD_HEIGHT, scale = 1.0;
+    double height = set_card_text(p, card, scale, title, sub);
+    for (int i = 0; i < CARD_FIT_STEPS && height > room; i++) {
+        scale *= fmax(CARD_MIN_STEP, room / height);
+        height = set_card_text(p, card, scale, title, sub);
     }
     double top = (p->layout->height - height) / 2;
     show_paragraph(p, title, top, p->pal->text, alpha);
     if (sub) {
-        double y = top + paragraph_height(title) + gap,
+        double gap = sk_u(p, CARD_RULE_GAP * scale), y = top + paragraph_height(title) + gap,
                half = p->layout->width * CARD_WIDTH * CARD_RULE_SHARE / 2;
         cairo_move_to(cr, p->layout->width / 2.0 - half, y);
         cairo_line_to(cr, p->layout->width / 2.0 + half, y);
