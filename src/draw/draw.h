@@ -2,8 +2,9 @@
  *
  * Knows nothing of files or codecs: the caller owns the cairo_t (an image
  * surface for video frames; SVG or PDF surfaces work the same way). Every size
- * derives from the output height, so a frame reads the same at 854x480 and at
- * 3840x2160. Scene units become pixels only through sk_layout.
+ * derives from the output height (in portrait and square frames, from the
+ * short side), so a frame reads the same at 854x480 and at 3840x2160. Scene
+ * units become pixels only through sk_layout.
  */
 #ifndef SK_DRAW_H
 #define SK_DRAW_H
@@ -26,15 +27,15 @@ typedef struct sk_rect {
 
 /* Where everything goes in a frame of a given size. */
 typedef struct sk_layout {
-    int width, height;         /* the frame, pixels */
-    double unit;               /* pixels per 1/1000 of the frame height: all sizes derive from it */
-    sk_rect title;             /* the title line across the top */
-    sk_rect plot;              /* the scene's plane */
-    sk_rect panel;             /* the weights panel on the right */
-    sk_rect formulas;          /* below the panel, when the formulas layer is drawn (else h = 0) */
-    sk_rect mapping;           /* below the panel (and formulas), when the mapping layer is drawn */
-    sk_rect captions;          /* the band at the bottom of the plot where captions go */
-    double scale;              /* pixels per scene unit, the same on both axes */
+    int width, height; /* the frame, pixels */
+    double unit;       /* pixels per 1/1000 of the frame height (portrait: of the short side) */
+    sk_rect title;     /* the title line across the top */
+    sk_rect plot;      /* the scene's plane */
+    sk_rect panel;     /* the weights panel on the right */
+    sk_rect formulas;  /* below the panel, when the formulas layer is drawn (else h = 0) */
+    sk_rect mapping;   /* below the panel (and formulas), when the mapping layer is drawn */
+    sk_rect captions;  /* the band at the bottom of the plot where captions go */
+    double scale;      /* pixels per scene unit, the same on both axes */
     double origin_x, origin_y; /* pixel position of the scene's (0, 0) */
 } sk_layout;
 
