@@ -28,14 +28,14 @@ typedef struct sk_rect {
 /* Where everything goes in a frame of a given size. */
 typedef struct sk_layout {
     int width, height; /* the frame, pixels */
-    double unit;       /* pixels per 1/1000 of the frame height (portrait: of the short side) */
-    sk_rect title;     /* the title line across the top */
-    sk_rect plot;      /* the scene's plane */
-    sk_rect panel;     /* the weights panel on the right */
-    sk_rect formulas;  /* below the panel, when the formulas layer is drawn (else h = 0) */
-    sk_rect mapping;   /* below the panel (and formulas), when the mapping layer is drawn */
-    sk_rect captions;  /* the band at the bottom of the plot where captions go */
-    double scale;      /* pixels per scene unit, the same on both axes */
+    double unit; /* pixels per 1/1000 of the height; portrait, square: of min(width, 3/4 height) */
+    sk_rect title;             /* the title line across the top */
+    sk_rect plot;              /* the scene's plane */
+    sk_rect panel;             /* the weights panel on the right */
+    sk_rect formulas;          /* below the panel, when the formulas layer is drawn (else h = 0) */
+    sk_rect mapping;           /* below the panel (and formulas), when the mapping layer is drawn */
+    sk_rect captions;          /* the band at the bottom of the plot where captions go */
+    double scale;              /* pixels per scene unit, the same on both axes */
     double origin_x, origin_y; /* pixel position of the scene's (0, 0) */
 } sk_layout;
 
