@@ -18,6 +18,7 @@
 #define LEGEND_ROUTE_SAMPLES 64 /* points of the query's route weighed like keys */
 #define LEGEND_ENTRIES_MAX 4
 #define LEGEND_MIN_SCALE 0.6    /* smallest the legend is drawn at in a small plot */
+#define LEGEND_SHRINK 0.9       /* each try at a smaller legend, when every corner hides a key */
 #define LEGEND_KEY_COST 8       /* a key's disc or name hidden: as bad as this many route points */
 #define LEGEND_LABEL_REACH 60.0 /* layout units: from a key's centre to the middle of its name */
 
@@ -59,11 +60,13 @@ sk_corner sk_legend_corner(sk_rect plot, double w, double h, double inset, const
     return best;
 }
 
-/* The keys (each twice: its disc, and the middle of its name to the right)
- * and the query's route in pixels, seen through the scene's own camera
- * rather than the frame's, so that the legend does not jump corners as an
- * animated camera moves. */
-static sk_corner auto_corner(painter *p, double w, double h)
+/* The corner for a w x h box (at *scale), chosen by the keys (each twice:
+ * its disc, and the middle of its name to the right) and the query's route
+ * in pixels, seen through the scene's own camera rather than the frame's, so
+ * that the legend does not jump corners as an animated camera moves. When
+ * every corner would hide a key, the box is tried smaller, down to
+ * min_scale; *scale gets the scale chosen. */
+static sk_corner auto_corner(painter *p, double w, double h, double *scale, double min_scale)
 {
     const sk_scene *s = p->scene;
     int keys = 2 * s->key_count, n = keys + LEGEND_ROUTE_SAMPLES;
@@ -81,9 +84,17 @@ static sk_corner auto_corner(painter *p, double w, double h)
     for (int i = 0; i < LEGEND_ROUTE_SAMPLES; i++)
         points[keys + i] = sk_layout_to_px(
             &fixed, sk_timeline_path_point(p->timeline, (double)i / (LEGEND_ROUTE_SAMPLES - 1)));
-    sk_corner c = sk_legend_corner(fixed.plot, w, h, sk_u(p, LEGEND_INSET), points, keys,
-                                   points + keys, LEGEND_ROUTE_SAMPLES);
+    double inset = sk_u(p, LEGEND_INSET), k = *scale;
+    sk_corner c;
+    for (;; k *= LEGEND_SHRINK) {
+        c = sk_legend_corner(fixed.plot, w * k, h * k, inset, points, keys, points + keys,
+                             LEGEND_ROUTE_SAMPLES);
+        sk_rect box = sk_corner_box(fixed.plot, c, w * k, h * k, inset);
+        if (points_in(box, points, keys) == 0 || k * LEGEND_SHRINK < min_scale)
+            break;
+    }
     free(points);
+    *scale = k;
     return c;
 }
 
@@ -205,9 +216,13 @@ void sk_paint_legend(painter *p)
     double scale = fmin(1.0, fmin((plot->w - 2 * inset) / box_w, (plot->h - 2 * inset) / box_h));
     if (scale < LEGEND_MIN_SCALE)
         return;
+    /* Smaller to keep clear of the keys, but not below SK_MIN_TEXT_PX. */
+    double min_scale = fmax(LEGEND_MIN_SCALE, SK_MIN_TEXT_PX / sk_u(p, s.size));
     sk_corner corner = p->scene->legend_corner;
-    if (corner == SK_CORNER_AUTO)
-        corner = auto_corner(p, box_w * scale, box_h * scale);
+    if (corner == SK_CORNER_AUTO && scale > min_scale)
+        corner = auto_corner(p, box_w, box_h, &scale, min_scale);
+    else if (corner == SK_CORNER_AUTO)
+        corner = auto_corner(p, box_w, box_h, &scale, scale);
     sk_rect box = sk_corner_box(*plot, corner, box_w * scale, box_h * scale, inset);
     cairo_save(p->cr);
     cairo_translate(p->cr, box.x, box.y);
