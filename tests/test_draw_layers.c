@@ -430,22 +430,24 @@ static void test_legend_corner(void **state)
 {
     (void)state;
     sk_rect plot = {0, 0, 200, 100};
-    assert_int_equal(sk_legend_corner(plot, 60, 30, 5, NULL, 0, NULL, 0), SK_CORNER_TOP_RIGHT);
+    assert_int_equal(sk_legend_corner(plot, 60, 30, 5, NULL, 0), SK_CORNER_TOP_RIGHT);
     sk_vec2 top_right_key = {170, 20};
-    assert_int_equal(sk_legend_corner(plot, 60, 30, 5, &top_right_key, 1, NULL, 0),
-                     SK_CORNER_TOP_LEFT);
+    sk_obstacles one = {&top_right_key, 1, 8};
+    assert_int_equal(sk_legend_corner(plot, 60, 30, 5, &one, 1), SK_CORNER_TOP_LEFT);
     /* top-right: a key (8); top-left: 9 route points (9); bottom-right: a
      * key (8); bottom-left: 10 route points. Top-right and bottom-right tie
      * at 8, and top-right comes first. */
-    sk_vec2 keys[] = {{170, 20}, {150, 80}};
+    sk_vec2 keys[] = {{170, 20}, {150, 80}, {180, 10}};
     sk_vec2 route[19];
     for (int i = 0; i < 19; i++)
         route[i] = i < 9 ? (sk_vec2){10 + i, 20} : (sk_vec2){10 + i, 80};
-    assert_int_equal(sk_legend_corner(plot, 60, 30, 5, keys, 2, route, 19), SK_CORNER_TOP_RIGHT);
-    /* One more point in the top-right box tips it to bottom-right. */
-    sk_vec2 keys3[] = {{170, 20}, {150, 80}, {180, 10}};
-    assert_int_equal(sk_legend_corner(plot, 60, 30, 5, keys3, 3, route, 19),
-                     SK_CORNER_BOTTOM_RIGHT);
+    sk_obstacles groups[] = {{keys, 2, 8}, {route, 19, 1}};
+    assert_int_equal(sk_legend_corner(plot, 60, 30, 5, groups, 2), SK_CORNER_TOP_RIGHT);
+    /* A third key in the top-right box tips it to bottom-right. */
+    groups[0].count = 3;
+    assert_int_equal(sk_legend_corner(plot, 60, 30, 5, groups, 2), SK_CORNER_BOTTOM_RIGHT);
+    assert_int_equal(sk_legend_cost((sk_rect){135, 5, 60, 30}, groups, 2), 16);
+    assert_int_equal(sk_legend_cost((sk_rect){5, 65, 60, 30}, groups, 2), 10);
 
     sk_rect box = sk_corner_box((sk_rect){10, 20, 200, 100}, SK_CORNER_BOTTOM_LEFT, 60, 30, 5);
     assert_float_equal(box.x, 15, 1e-12);
@@ -478,6 +480,32 @@ static void test_legend_avoids_the_keys(void **state)
     assert_true(ink(&d, p->x + p->w - qw, p->y + p->h - qh, p->x + p->w, p->y + p->h, BACKGROUND,
                     20) > 100);
     assert_int_equal(ink(&d, p->x, p->y, p->x + qw, p->y + qh, BACKGROUND, 20), 0);
+    drawn_free(&d);
+}
+
+/* Keys in both upper corners: the legend takes the lower right; with a
+ * caption at the bottom it keeps off the captions' band (a caption would be
+ * drawn over it) and hides a key instead, in the upper right. */
+static void test_legend_keeps_off_the_captions(void **state)
+{
+    (void)state;
+    const char *keys = "keys: [{at: [-1.8, 1.3], value: red, label: \"\"}, "
+                       "{at: [1.8, 1.3], value: blue, label: \"\"}]\n"
+                       "query: {path: {type: polyline, closed: false, points: [[-0.1, 0], [0.1, "
+                       "0]]}}\n";
+    char scene[1024];
+    snprintf(scene, sizeof scene, "%slayers: [legend]\n%s", SCENE_HEAD, keys);
+    drawn d = draw_frame(scene, 0);
+    const sk_rect *p = &d.layout.plot;
+    double qw = p->w / 4, qh = p->h / 4, right = p->x + p->w, bottom = p->y + p->h;
+    assert_true(ink(&d, right - qw, bottom - qh, right, bottom, BACKGROUND, 20) > 100);
+    drawn_free(&d);
+    snprintf(scene, sizeof scene,
+             "%slayers: [legend, captions]\ntext: {captions: [{start: 0, end: 4, text: hi}]}\n%s",
+             SCENE_HEAD, keys);
+    d = draw_frame(scene, 0);
+    assert_int_equal(ink(&d, right - qw, bottom - qh, right, bottom, BACKGROUND, 20), 0);
+    assert_true(ink(&d, right - qw, p->y, right, p->y + qh, BACKGROUND, 20) > 100);
     drawn_free(&d);
 }
 
@@ -538,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_card_at_the_edges_does_not_fade),
         cmocka_unit_test(test_legend_corner),
         cmocka_unit_test(test_legend_avoids_the_keys),
+        cmocka_unit_test(test_legend_keeps_off_the_captions),
         cmocka_unit_test(test_weight_label_under_the_key),
         cmocka_unit_test(test_palette_recolours_the_blend),
     };

@@ -7,15 +7,17 @@
 
 #include "painter.h"
 
-#define LEGEND_TEXT_SIZE 19.0   /* layout units */
-#define LEGEND_PAD 14.0         /* inside the box */
-#define LEGEND_ROW 32.0         /* one entry's height */
-#define LEGEND_GLYPH 36.0       /* the glyph column's width */
-#define LEGEND_GAP 10.0         /* between glyph and text */
-#define LEGEND_INSET 14.0       /* between the plot's edge and the box */
-#define LEGEND_CORNER 10.0      /* the box's rounded corners */
-#define LEGEND_BOX_ALPHA 0.86   /* of the halo colour: readable over a bright field */
-#define LEGEND_ROUTE_SAMPLES 64 /* points of the query's route weighed like keys */
+#define LEGEND_TEXT_SIZE 19.0    /* layout units */
+#define LEGEND_PAD 14.0          /* inside the box */
+#define LEGEND_ROW 32.0          /* one entry's height */
+#define LEGEND_GLYPH 36.0        /* the glyph column's width */
+#define LEGEND_GAP 10.0          /* between glyph and text */
+#define LEGEND_INSET 14.0        /* between the plot's edge and the box */
+#define LEGEND_CORNER 10.0       /* the box's rounded corners */
+#define LEGEND_BOX_ALPHA 0.86    /* of the halo colour: readable over a bright field */
+#define LEGEND_CAPTION_SAMPLES 8 /* points along the captions' band */
+#define LEGEND_CAPTION_COST 64   /* each: a caption over the legend is worse than a hidden key */
+#define LEGEND_ROUTE_SAMPLES 64  /* points of the query's route, each weighed as 1 */
 #define LEGEND_ENTRIES_MAX 4
 #define LEGEND_MIN_SCALE 0.6    /* smallest the legend is drawn at in a small plot */
 #define LEGEND_SHRINK 0.9       /* each try at a smaller legend, when every corner hides a key */
@@ -44,14 +46,22 @@ static long points_in(sk_rect box, const sk_vec2 *points, int n)
     return count;
 }
 
-sk_corner sk_legend_corner(sk_rect plot, double w, double h, double inset, const sk_vec2 *keys,
-                           int n_keys, const sk_vec2 *route, int n_route)
+long sk_legend_cost(sk_rect box, const sk_obstacles *groups, int n_groups)
+{
+    long cost = 0;
+    for (int g = 0; g < n_groups; g++)
+        cost += groups[g].cost * points_in(box, groups[g].points, groups[g].count);
+    return cost;
+}
+
+sk_corner sk_legend_corner(sk_rect plot, double w, double h, double inset,
+                           const sk_obstacles *groups, int n_groups)
 {
     sk_corner best = corner_order[0];
     long best_cost = -1;
     for (size_t c = 0; c < sizeof corner_order / sizeof corner_order[0]; c++) {
-        sk_rect box = sk_corner_box(plot, corner_order[c], w, h, inset);
-        long cost = LEGEND_KEY_COST * points_in(box, keys, n_keys) + points_in(box, route, n_route);
+        long cost =
+            sk_legend_cost(sk_corner_box(plot, corner_order[c], w, h, inset), groups, n_groups);
         if (best_cost < 0 || cost < best_cost) {
             best = corner_order[c];
             best_cost = cost;
@@ -60,37 +70,67 @@ sk_corner sk_legend_corner(sk_rect plot, double w, double h, double inset, const
     return best;
 }
 
-/* The corner for a w x h box (at *scale), chosen by the keys (each twice:
- * its disc, and the middle of its name to the right) and the query's route
- * in pixels, seen through the scene's own camera rather than the frame's, so
- * that the legend does not jump corners as an animated camera moves. When
- * every corner would hide a key, the box is tried smaller, down to
- * min_scale; *scale gets the scale chosen. */
-static sk_corner auto_corner(painter *p, double w, double h, double *scale, double min_scale)
+/* Whether the frame draws captions that have text. */
+static bool has_captions(const painter *p)
+{
+    bool listed = false;
+    for (int i = 0; i < p->scene->layer_count; i++)
+        listed |= p->scene->layer_order[i] == SK_LAYER_CAPTIONS;
+    for (int i = 0; listed && i < p->scene->caption_count; i++)
+        if (p->scene->captions[i].text && p->scene->captions[i].text[0])
+            return true;
+    return false;
+}
+
+/* What the legend should not hide, in pixels, seen through the scene's own
+ * camera rather than the frame's (so that the legend does not jump corners
+ * as an animated camera moves): each key twice (its disc, and the middle of
+ * its name to the right), points along the captions' band (their boxes sit
+ * centred at the plot's bottom, drawn over the legend), and the query's
+ * route. points must hold 2 keys + LEGEND_CAPTION_SAMPLES +
+ * LEGEND_ROUTE_SAMPLES; groups gets 3 and the plot's rectangle is returned. */
+static sk_rect obstacles(painter *p, sk_vec2 *points, sk_obstacles *groups)
 {
     const sk_scene *s = p->scene;
-    int keys = 2 * s->key_count, n = keys + LEGEND_ROUTE_SAMPLES;
-    sk_vec2 *points = malloc((size_t)n * sizeof *points);
-    if (!points) /* drawing goes on: any corner is better than no frame */
-        return corner_order[0];
     sk_layout fixed;
     sk_layout_make(p->layout->width, p->layout->height, s, s->camera_center, s->camera_zoom,
                    &fixed);
+    sk_vec2 *keys = points, *band = keys + 2 * s->key_count, *route = band + LEGEND_CAPTION_SAMPLES;
     for (int i = 0; i < s->key_count; i++) {
-        points[2 * i] = sk_layout_to_px(&fixed, s->keys[i].at);
-        points[2 * i + 1] =
-            (sk_vec2){points[2 * i].x + sk_u(p, LEGEND_LABEL_REACH), points[2 * i].y};
+        keys[2 * i] = sk_layout_to_px(&fixed, s->keys[i].at);
+        keys[2 * i + 1] = (sk_vec2){keys[2 * i].x + sk_u(p, LEGEND_LABEL_REACH), keys[2 * i].y};
     }
+    const sk_rect *c = &fixed.captions;
+    for (int i = 0; i < LEGEND_CAPTION_SAMPLES; i++)
+        band[i] = (sk_vec2){c->x + c->w * (i + 0.5) / LEGEND_CAPTION_SAMPLES, c->y + c->h / 2};
     for (int i = 0; i < LEGEND_ROUTE_SAMPLES; i++)
-        points[keys + i] = sk_layout_to_px(
+        route[i] = sk_layout_to_px(
             &fixed, sk_timeline_path_point(p->timeline, (double)i / (LEGEND_ROUTE_SAMPLES - 1)));
+    groups[0] = (sk_obstacles){keys, 2 * s->key_count, LEGEND_KEY_COST};
+    groups[1] =
+        (sk_obstacles){band, has_captions(p) ? LEGEND_CAPTION_SAMPLES : 0, LEGEND_CAPTION_COST};
+    groups[2] = (sk_obstacles){route, LEGEND_ROUTE_SAMPLES, 1};
+    return fixed.plot;
+}
+
+/* The corner for a w x h box at *scale. When every corner would hide a key
+ * or a caption, the box is tried smaller, down to min_scale; *scale gets
+ * the scale chosen. */
+static sk_corner auto_corner(painter *p, double w, double h, double *scale, double min_scale)
+{
+    int n = 2 * p->scene->key_count + LEGEND_CAPTION_SAMPLES + LEGEND_ROUTE_SAMPLES;
+    sk_vec2 *points = malloc((size_t)n * sizeof *points);
+    if (!points) /* drawing goes on: any corner is better than no frame */
+        return corner_order[0];
+    sk_obstacles groups[3];
+    sk_rect plot = obstacles(p, points, groups);
     double inset = sk_u(p, LEGEND_INSET), k = *scale;
     sk_corner c;
     for (;; k *= LEGEND_SHRINK) {
-        c = sk_legend_corner(fixed.plot, w * k, h * k, inset, points, keys, points + keys,
-                             LEGEND_ROUTE_SAMPLES);
-        sk_rect box = sk_corner_box(fixed.plot, c, w * k, h * k, inset);
-        if (points_in(box, points, keys) == 0 || k * LEGEND_SHRINK < min_scale)
+        c = sk_legend_corner(plot, w * k, h * k, inset, groups, 3);
+        /* The route alone (groups[2]) is not worth a smaller legend. */
+        if (sk_legend_cost(sk_corner_box(plot, c, w * k, h * k, inset), groups, 2) == 0 ||
+            k * LEGEND_SHRINK < min_scale)
             break;
     }
     free(points);

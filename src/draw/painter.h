@@ -94,13 +94,22 @@ sk_rgb sk_output_colour(const painter *p);
 int sk_panel_bars(const double *weights, int n, int max_bars, bool by_weight, int *out,
                   double *others);
 
+/* Points the legend should not hide, each costing `cost` when it does. */
+typedef struct sk_obstacles {
+    const sk_vec2 *points; /* pixels */
+    int count;
+    long cost;
+} sk_obstacles;
+
+/* What a legend box would hide: the sum of the groups' costs of the points
+ * inside it. */
+long sk_legend_cost(sk_rect box, const sk_obstacles *groups, int n_groups);
+
 /* The corner of plot where a w x h box, inset from the plot's edges by
- * inset, hides the least: each of the n_keys keys inside it costs
- * LEGEND_KEY_COST (8), each of the n_route points of the query's route 1
- * (pixels, all). Equal costs go to the first of top-right, top-left,
- * bottom-right, bottom-left. Never SK_CORNER_AUTO. */
-sk_corner sk_legend_corner(sk_rect plot, double w, double h, double inset, const sk_vec2 *keys,
-                           int n_keys, const sk_vec2 *route, int n_route);
+ * inset, costs the least (sk_legend_cost); equal costs go to the first of
+ * top-right, top-left, bottom-right, bottom-left. Never SK_CORNER_AUTO. */
+sk_corner sk_legend_corner(sk_rect plot, double w, double h, double inset,
+                           const sk_obstacles *groups, int n_groups);
 
 /* The box of a w x h legend in a corner of plot, inset by inset (pixels). */
 sk_rect sk_corner_box(sk_rect plot, sk_corner corner, double w, double h, double inset);
