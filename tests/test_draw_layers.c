@@ -509,6 +509,47 @@ static void test_legend_keeps_off_the_captions(void **state)
     drawn_free(&d);
 }
 
+/* σ goes at the lower right of the bandwidth circle, or the lower left when
+ * a weight label would meet it there. The query sits at (0, 0), σ = 0.6;
+ * only the query layer is drawn, so σ is the only ink beside the ring. */
+#define SIGMA_SCENE                                                                                \
+    SCENE_HEAD "layers: [query]\nlabels: {weights: true}\n"                                        \
+               "attention: {kernel: gaussian, bandwidth: 0.6}\n"                                   \
+               "query: {path: {type: polyline, closed: false, points: [[0, 0], [0.01, 0]]}}\n"
+
+/* Ink right of the anchor (side 1) or left of it (side -1), clear of the circle. */
+static int sigma_ink(const drawn *d, double side)
+{
+    double u = d->layout.unit, r = 0.6 * d->layout.scale;
+    sk_vec2 q = sk_layout_to_px(&d->layout, (sk_vec2){0, 0});
+    double ax = q.x + side * r * M_SQRT1_2, ay = q.y + r * M_SQRT1_2;
+    double x0 = side > 0 ? ax + 6 * u : ax - 24 * u;
+    return ink(d, x0, ay + 6 * u, x0 + 18 * u, ay + 26 * u, BACKGROUND, 40);
+}
+
+static void test_sigma_keeps_off_weight_labels(void **state)
+{
+    (void)state;
+    drawn d = draw_frame(SIGMA_SCENE "keys: [{at: [-1.5, 1], value: red}]\n", 0);
+    assert_true(sigma_ink(&d, 1) > 2); /* σ is 8 px tall here: a few pixels of ink */
+    assert_int_equal(sigma_ink(&d, -1), 0);
+    /* A key 12 units right of and 10 above the right anchor: its weight
+     * label (14 to 44 units under it, 28 each side) covers the anchor. */
+    double u = d.layout.unit, r = 0.6 * d.layout.scale;
+    sk_vec2 q = sk_layout_to_px(&d.layout, (sk_vec2){0, 0});
+    double kx = q.x + r * M_SQRT1_2 + 12 * u, ky = q.y + r * M_SQRT1_2 - 10 * u;
+    double sx = (kx - d.layout.origin_x) / d.layout.scale,
+           sy = (d.layout.origin_y - ky) / d.layout.scale;
+    drawn_free(&d);
+    char scene[1024];
+    snprintf(scene, sizeof scene, "%skeys: [{at: [%.6f, %.6f], value: red}]\n", SIGMA_SCENE, sx,
+             sy);
+    d = draw_frame(scene, 0);
+    assert_int_equal(sigma_ink(&d, 1), 0);
+    assert_true(sigma_ink(&d, -1) > 2);
+    drawn_free(&d);
+}
+
 /* The weight goes under the disc (radius 14 units = 5 px at 360 px tall),
  * centred: something is written in the 14 px wide strip from 2 to 12 px
  * below the disc with labels.weights, nothing without. */
@@ -568,6 +609,7 @@ int main(void)
         cmocka_unit_test(test_legend_avoids_the_keys),
         cmocka_unit_test(test_legend_keeps_off_the_captions),
         cmocka_unit_test(test_weight_label_under_the_key),
+        cmocka_unit_test(test_sigma_keeps_off_weight_labels),
         cmocka_unit_test(test_palette_recolours_the_blend),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -194,6 +194,25 @@ void sk_paint_keys(painter *p)
     }
 }
 
+/* Whether a shown weight label ("0.42", centred under its key) would meet
+ * a σ drawn from anchor `at` (pixels) towards side (1: right, -1: left).
+ * Boxes in layout units, generous: σ about 20 x 26, a weight 50 x 22. */
+static bool near_weight_label(const painter *p, sk_vec2 at, double side)
+{
+    double sx0 = side > 0 ? at.x : at.x - sk_u(p, 24), sx1 = sx0 + sk_u(p, 24);
+    double sy0 = at.y, sy1 = at.y + sk_u(p, 28);
+    for (int i = 0; p->scene->weight_labels && i < p->scene->key_count; i++) {
+        if (!shows_weight(p, i))
+            continue;
+        sk_vec2 k = sk_layout_to_px(p->layout, p->scene->keys[i].at);
+        double wx0 = k.x - sk_u(p, 28), wx1 = k.x + sk_u(p, 28);
+        double wy0 = k.y + sk_u(p, KEY_RADIUS), wy1 = wy0 + sk_u(p, WEIGHT_LABEL_DROP + 26);
+        if (sx0 < wx1 && wx0 < sx1 && sy0 < wy1 && wy0 < sy1)
+            return true;
+    }
+    return false;
+}
+
 /* The bandwidth as a dashed circle of radius sigma around the query: keys
  * inside it get most of the weight (all of it, for compact kernels), which is
  * what "soft nearest neighbours" means. Only without projections, since with
@@ -210,9 +229,19 @@ static void paint_bandwidth(painter *p)
     cairo_arc(cr, q.x, q.y, r, 0, 2 * M_PI);
     stroke_dashed(p, 6, 8, 2, 0.35);
     /* Lower right: the query's name sits above the ring, and would meet a
-     * label at the upper right whenever sigma is small. */
-    text_style s = {.size = LABEL_SIZE, .color = p->pal->muted, .align_y = 0.0, .halo = true};
-    sk_draw_text(p, "σ", q.x + r * M_SQRT1_2 + sk_u(p, 4), q.y + r * M_SQRT1_2, &s);
+     * label at the upper right whenever sigma is small. Lower left when a
+     * weight label is in the way there and not at the lower left. */
+    double side = 1.0;
+    sk_vec2 right = {q.x + r * M_SQRT1_2, q.y + r * M_SQRT1_2};
+    sk_vec2 left = {q.x - r * M_SQRT1_2, q.y + r * M_SQRT1_2};
+    if (near_weight_label(p, right, 1.0) && !near_weight_label(p, left, -1.0))
+        side = -1.0;
+    text_style s = {.size = LABEL_SIZE,
+                    .color = p->pal->muted,
+                    .align_x = side > 0 ? 0.0 : 1.0,
+                    .align_y = 0.0,
+                    .halo = true};
+    sk_draw_text(p, "σ", q.x + side * (r * M_SQRT1_2 + sk_u(p, 4)), q.y + r * M_SQRT1_2, &s);
 }
 
 /* The query's positions over the last TRAIL_SECONDS, newest first, into
