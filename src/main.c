@@ -439,6 +439,7 @@ static void print_summary(const sk_scene *s)
         printf("%s%s (%g-%g s)", i ? ", " : "", s->sections[i].name, s->sections[i].start,
                s->sections[i].end);
     printf("\n  captions  %d\n", s->caption_count);
+    printf("  cards     %d\n", s->card_count);
     printf("  audio     %s\n", s->audio_path ? s->audio_path : "none");
 }
 

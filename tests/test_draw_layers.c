@@ -267,7 +267,7 @@ static void test_panel_bars_few_keep_scene_order(void **state)
     const double w[5] = {0.1, 0.4, 0.05, 0.3, 0.15};
     int out[12];
     double others = -1;
-    assert_int_equal(sk_panel_bars(w, 5, 12, out, &others), 5);
+    assert_int_equal(sk_panel_bars(w, 5, 12, false, out, &others), 5);
     for (int i = 0; i < 5; i++)
         assert_int_equal(out[i], i);
     assert_true(others == 0.0);
@@ -283,7 +283,7 @@ static void test_panel_bars_thirty_keys(void **state)
         w[i] = (i + 1) / 465.0;
     int out[12];
     double others;
-    assert_int_equal(sk_panel_bars(w, 30, 12, out, &others), 12);
+    assert_int_equal(sk_panel_bars(w, 30, 12, false, out, &others), 12);
     for (int i = 0; i < 12; i++)
         assert_int_equal(out[i], 29 - i);
     assert_float_equal(others, 171.0 / 465.0, 1e-12);
@@ -299,7 +299,7 @@ static void test_panel_bars_ties_lower_index_first(void **state)
         w[i] = 0.05;
     int out[12];
     double others;
-    assert_int_equal(sk_panel_bars(w, 20, 12, out, &others), 12);
+    assert_int_equal(sk_panel_bars(w, 20, 12, false, out, &others), 12);
     for (int i = 0; i < 12; i++)
         assert_int_equal(out[i], i);
     assert_float_equal(others, 0.4, 1e-12);
@@ -318,7 +318,7 @@ static void test_panel_bars_many_keys(void **state)
     w[HEAVY] = 0.5;
     int out[12];
     double others;
-    assert_int_equal(sk_panel_bars(w, N, 12, out, &others), 12);
+    assert_int_equal(sk_panel_bars(w, N, 12, false, out, &others), 12);
     assert_int_equal(out[0], HEAVY);
     for (int i = 1; i < 12; i++)
         assert_int_equal(out[i], i - 1);
@@ -414,6 +414,251 @@ static void test_bias_changes_kernel_formula(void **state)
     drawn_free(&b);
 }
 
+/* ---- Title cards ---------------------------------------------------------- */
+
+/* sk_fade: a smoothstep from 0 to 1 over fade_in after start, back over
+ * fade_out before end; smoothstep(1/2) = 1/2, smoothstep(1/4) = 5/32. */
+static void test_fade(void **state)
+{
+    (void)state;
+    assert_float_equal(sk_fade(0.25, 0.1, 1.0, 0.3, 0.0), 0.5, 1e-12);
+    assert_float_equal(sk_fade(0.175, 0.1, 1.0, 0.3, 0.3), 5.0 / 32.0, 1e-12);
+    assert_float_equal(sk_fade(0.1, 0.1, 1.0, 0.3, 0.3), 0.0, 1e-12);
+    assert_float_equal(sk_fade(0.1, 0.1, 1.0, 0.0, 0.3), 1.0, 1e-12);  /* no fade in */
+    assert_float_equal(sk_fade(0.95, 0.1, 1.0, 0.3, 0.0), 1.0, 1e-12); /* no fade out */
+    assert_float_equal(sk_fade(0.85, 0.1, 1.0, 0.3, 0.3), 0.5, 1e-12);
+    assert_float_equal(sk_fade(1.0, 0.1, 1.0, 0.3, 0.3), 0.0, 1e-12); /* end excluded */
+    assert_float_equal(sk_fade(0.05, 0.1, 1.0, 0.3, 0.3), 0.0, 1e-12);
+}
+
+#define RED_KEY "keys: [{at: [0, 0], value: \"#ff0000\"}]\n"
+
+/* A card from 1 s to 3 s of a 4 s video fades over min(0.6, 2 / 3) = 0.6 s.
+ * The red key at the plot's centre (left of the title, which is centred in
+ * the frame) shows red before, the background at full strength, and at
+ * t = 1.3 s and 2.7 s (half the fade: alpha 1/2) the mean of the two:
+ * (0xff + 0x10) / 2 = 135.5, 0x20 / 2 = 16, 0x30 / 2 = 24. */
+static void test_card_hides_the_scene_and_fades(void **state)
+{
+    (void)state;
+    const char *scene = SCENE_HEAD "layers: [keys, cards]\n" RED_KEY
+                                   "text: {cards: [{start: 1, end: 3, title: T}]}\n";
+    const struct {
+        int64_t frame;
+        rgb8 expected;
+        int tolerance;
+    } cases[] = {{5, {255, 0, 0}, 2},
+                 {20, BACKGROUND, 0},
+                 {13, {135, 16, 24}, 3},
+                 {27, {135, 16, 24}, 3},
+                 {35, {255, 0, 0}, 2}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        drawn d = draw_frame(scene, cases[i].frame);
+        char where[32];
+        snprintf(where, sizeof where, "frame %d", (int)cases[i].frame);
+        assert_rgb_near(pixel_at(&d, 0.0, 0.0), cases[i].expected, cases[i].tolerance, where);
+        drawn_free(&d);
+    }
+}
+
+/* A card that starts the video is there, whole, on the first frame; one
+ * that ends it stays whole to the last (frame 39 of 40, t = 3.9 s). */
+static void test_card_at_the_edges_does_not_fade(void **state)
+{
+    (void)state;
+    drawn d = draw_frame(SCENE_HEAD "layers: [keys, cards]\n" RED_KEY
+                                    "text: {cards: [{start: 0, end: 2, title: Open}]}\n",
+                         0);
+    assert_rgb_near(pixel_at(&d, 0.0, 0.0), BACKGROUND, 0, "first frame");
+    drawn_free(&d);
+    d = draw_frame(SCENE_HEAD "layers: [keys, cards]\n" RED_KEY
+                              "text: {cards: [{start: 2, end: 4, title: Close}]}\n",
+                   39);
+    assert_rgb_near(pixel_at(&d, 0.0, 0.0), BACKGROUND, 0, "last frame");
+    drawn_free(&d);
+}
+
+/* video.palette recolours the keys before anything is computed: with one
+ * key (all the weight) the query's ring is filled with the palette's first
+ * colour, #e69f00, not the scene's red. */
+static void test_palette_recolours_the_blend(void **state)
+{
+    (void)state;
+    drawn d = draw_frame("video: {size: [640, 360], fps: 10, duration: 4, background: "
+                         "\"#102030\", palette: okabe-ito}\n"
+                         "view: {x: [-2, 2], y: [-1.5, 1.5]}\n"
+                         "layers: [query]\n" RED_KEY
+                         "query: {path: {type: polyline, closed: false, points: [[0.5, "
+                         "0], [0.6, 0]]}}\n",
+                         0);
+    assert_rgb_near(pixel_at(&d, 0.5, 0.0), (rgb8){0xe6, 0x9f, 0x00}, 2, "ring centre");
+    drawn_free(&d);
+}
+
+/* ---- Legend and weight labels --------------------------------------------- */
+
+/* A 200 x 100 plot at (0, 0), a 60 x 30 box inset 5: the corners' boxes are
+ * x 5..65 or 135..195, y 5..35 or 65..95. */
+static void test_legend_corner(void **state)
+{
+    (void)state;
+    sk_rect plot = {0, 0, 200, 100};
+    assert_int_equal(sk_legend_corner(plot, 60, 30, 5, NULL, 0), SK_CORNER_TOP_RIGHT);
+    sk_vec2 top_right_key = {170, 20};
+    sk_obstacles one = {&top_right_key, 1, 8};
+    assert_int_equal(sk_legend_corner(plot, 60, 30, 5, &one, 1), SK_CORNER_TOP_LEFT);
+    /* top-right: a key (8); top-left: 9 route points (9); bottom-right: a
+     * key (8); bottom-left: 10 route points. Top-right and bottom-right tie
+     * at 8, and top-right comes first. */
+    sk_vec2 keys[] = {{170, 20}, {150, 80}, {180, 10}};
+    sk_vec2 route[19];
+    for (int i = 0; i < 19; i++)
+        route[i] = i < 9 ? (sk_vec2){10 + i, 20} : (sk_vec2){10 + i, 80};
+    sk_obstacles groups[] = {{keys, 2, 8}, {route, 19, 1}};
+    assert_int_equal(sk_legend_corner(plot, 60, 30, 5, groups, 2), SK_CORNER_TOP_RIGHT);
+    /* A third key in the top-right box tips it to bottom-right. */
+    groups[0].count = 3;
+    assert_int_equal(sk_legend_corner(plot, 60, 30, 5, groups, 2), SK_CORNER_BOTTOM_RIGHT);
+    assert_int_equal(sk_legend_cost((sk_rect){135, 5, 60, 30}, groups, 2), 16);
+    assert_int_equal(sk_legend_cost((sk_rect){5, 65, 60, 30}, groups, 2), 10);
+
+    sk_rect box = sk_corner_box((sk_rect){10, 20, 200, 100}, SK_CORNER_BOTTOM_LEFT, 60, 30, 5);
+    assert_float_equal(box.x, 15, 1e-12);
+    assert_float_equal(box.y, 85, 1e-12); /* 20 + 100 - 5 - 30 */
+    box = sk_corner_box((sk_rect){10, 20, 200, 100}, SK_CORNER_TOP_RIGHT, 60, 30, 5);
+    assert_float_equal(box.x, 145, 1e-12); /* 10 + 200 - 5 - 60 */
+    assert_float_equal(box.y, 25, 1e-12);
+}
+
+/* Keys only in the plot's upper right: the legend goes to the upper left,
+ * and the upper right stays empty; legend.corner overrides the choice. */
+static void test_legend_avoids_the_keys(void **state)
+{
+    (void)state;
+    const char *keys = "keys: [{at: [1.5, 1.2], value: red, label: \"\"}, "
+                       "{at: [1.8, 1.0], value: blue, label: \"\"}]\n"
+                       "query: {path: {type: polyline, closed: false, points: [[1, -1], [1.5, "
+                       "-1]]}}\n";
+    char scene[1024];
+    snprintf(scene, sizeof scene, "%s%s%s", SCENE_HEAD, "layers: [legend]\n", keys);
+    drawn d = draw_frame(scene, 0);
+    const sk_rect *p = &d.layout.plot;
+    double qw = p->w / 4, qh = p->h / 4;
+    assert_true(ink(&d, p->x, p->y, p->x + qw, p->y + qh, BACKGROUND, 20) > 100);
+    assert_int_equal(ink(&d, p->x + p->w - qw, p->y, p->x + p->w, p->y + qh, BACKGROUND, 20), 0);
+    drawn_free(&d);
+    snprintf(scene, sizeof scene, "%s%s%s", SCENE_HEAD,
+             "layers: [legend]\nlegend: {corner: bottom-right}\n", keys);
+    d = draw_frame(scene, 0);
+    assert_true(ink(&d, p->x + p->w - qw, p->y + p->h - qh, p->x + p->w, p->y + p->h, BACKGROUND,
+                    20) > 100);
+    assert_int_equal(ink(&d, p->x, p->y, p->x + qw, p->y + qh, BACKGROUND, 20), 0);
+    drawn_free(&d);
+}
+
+/* Keys in both upper corners: the legend takes the lower right; with a
+ * caption at the bottom it keeps off the captions' band (a caption would be
+ * drawn over it) and hides a key instead, in the upper right. */
+static void test_legend_keeps_off_the_captions(void **state)
+{
+    (void)state;
+    const char *keys = "keys: [{at: [-1.8, 1.3], value: red, label: \"\"}, "
+                       "{at: [1.8, 1.3], value: blue, label: \"\"}]\n"
+                       "query: {path: {type: polyline, closed: false, points: [[-0.1, 0], [0.1, "
+                       "0]]}}\n";
+    char scene[1024];
+    snprintf(scene, sizeof scene, "%slayers: [legend]\n%s", SCENE_HEAD, keys);
+    drawn d = draw_frame(scene, 0);
+    const sk_rect *p = &d.layout.plot;
+    double qw = p->w / 4, qh = p->h / 4, right = p->x + p->w, bottom = p->y + p->h;
+    assert_true(ink(&d, right - qw, bottom - qh, right, bottom, BACKGROUND, 20) > 100);
+    drawn_free(&d);
+    snprintf(scene, sizeof scene,
+             "%slayers: [legend, captions]\ntext: {captions: [{start: 0, end: 4, text: hi}]}\n%s",
+             SCENE_HEAD, keys);
+    d = draw_frame(scene, 0);
+    assert_int_equal(ink(&d, right - qw, bottom - qh, right, bottom, BACKGROUND, 20), 0);
+    assert_true(ink(&d, right - qw, p->y, right, p->y + qh, BACKGROUND, 20) > 100);
+    drawn_free(&d);
+}
+
+/* σ goes at the lower right of the bandwidth circle, or the lower left when
+ * a weight label would meet it there. The query sits at (0, 0), σ = 0.6;
+ * only the query layer is drawn, so σ is the only ink beside the ring. */
+#define SIGMA_SCENE                                                                                \
+    SCENE_HEAD "layers: [query]\nlabels: {weights: true}\n"                                        \
+               "attention: {kernel: gaussian, bandwidth: 0.6}\n"                                   \
+               "query: {path: {type: polyline, closed: false, points: [[0, 0], [0.01, 0]]}}\n"
+
+/* Ink right of the anchor (side 1) or left of it (side -1), clear of the circle. */
+static int sigma_ink(const drawn *d, double side)
+{
+    double u = d->layout.unit, r = 0.6 * d->layout.scale;
+    sk_vec2 q = sk_layout_to_px(&d->layout, (sk_vec2){0, 0});
+    double ax = q.x + side * r * M_SQRT1_2, ay = q.y + r * M_SQRT1_2;
+    double x0 = side > 0 ? ax + 6 * u : ax - 24 * u;
+    return ink(d, x0, ay + 6 * u, x0 + 18 * u, ay + 26 * u, BACKGROUND, 40);
+}
+
+static void test_sigma_keeps_off_weight_labels(void **state)
+{
+    (void)state;
+    drawn d = draw_frame(SIGMA_SCENE "keys: [{at: [-1.5, 1], value: red}]\n", 0);
+    assert_true(sigma_ink(&d, 1) > 2); /* σ is 8 px tall here: a few pixels of ink */
+    assert_int_equal(sigma_ink(&d, -1), 0);
+    /* A key 12 units right of and 10 above the right anchor: its weight
+     * label (14 to 44 units under it, 28 each side) covers the anchor. */
+    double u = d.layout.unit, r = 0.6 * d.layout.scale;
+    sk_vec2 q = sk_layout_to_px(&d.layout, (sk_vec2){0, 0});
+    double kx = q.x + r * M_SQRT1_2 + 12 * u, ky = q.y + r * M_SQRT1_2 - 10 * u;
+    double sx = (kx - d.layout.origin_x) / d.layout.scale,
+           sy = (d.layout.origin_y - ky) / d.layout.scale;
+    drawn_free(&d);
+    char scene[1024];
+    snprintf(scene, sizeof scene, "%skeys: [{at: [%.6f, %.6f], value: red}]\n", SIGMA_SCENE, sx,
+             sy);
+    d = draw_frame(scene, 0);
+    assert_int_equal(sigma_ink(&d, 1), 0);
+    assert_true(sigma_ink(&d, -1) > 2);
+    drawn_free(&d);
+}
+
+/* The weight goes under the disc (radius 14 units = 5 px at 360 px tall),
+ * centred: something is written in the 14 px wide strip from 2 to 12 px
+ * below the disc with labels.weights, nothing without. */
+static int under_the_key(const char *extra)
+{
+    char scene[512];
+    snprintf(scene, sizeof scene, "%slayers: [keys]\n%s%s", SCENE_HEAD, RED_KEY, extra);
+    drawn d = draw_frame(scene, 0);
+    sk_vec2 k = sk_layout_to_px(&d.layout, (sk_vec2){0, 0});
+    double r = 14 * d.layout.unit;
+    int n = ink(&d, k.x - 7, k.y + r + 2, k.x + 7, k.y + r + 12, BACKGROUND, 40);
+    drawn_free(&d);
+    return n;
+}
+
+static void test_weight_label_under_the_key(void **state)
+{
+    (void)state;
+    assert_true(under_the_key("labels: {weights: true}\n") > 10);
+    assert_int_equal(under_the_key(""), 0);
+}
+
+/* Sorted: heaviest first, equal weights in the scene's order, nothing left over. */
+static void test_panel_bars_by_weight(void **state)
+{
+    (void)state;
+    const double w[5] = {0.2, 0.3, 0.05, 0.3, 0.15};
+    int out[12];
+    double others = -1;
+    assert_int_equal(sk_panel_bars(w, 5, 12, true, out, &others), 5);
+    const int expected[5] = {1, 3, 0, 4, 2};
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(out[i], expected[i]);
+    assert_float_equal(others, 0.0, 1e-12);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -431,6 +676,16 @@ int main(void)
         cmocka_unit_test(test_panel_draws_thirty_keys),
         cmocka_unit_test(test_compare_draws_ghost_bars),
         cmocka_unit_test(test_bias_changes_kernel_formula),
+        cmocka_unit_test(test_panel_bars_by_weight),
+        cmocka_unit_test(test_fade),
+        cmocka_unit_test(test_card_hides_the_scene_and_fades),
+        cmocka_unit_test(test_card_at_the_edges_does_not_fade),
+        cmocka_unit_test(test_legend_corner),
+        cmocka_unit_test(test_legend_avoids_the_keys),
+        cmocka_unit_test(test_legend_keeps_off_the_captions),
+        cmocka_unit_test(test_weight_label_under_the_key),
+        cmocka_unit_test(test_sigma_keeps_off_weight_labels),
+        cmocka_unit_test(test_palette_recolours_the_blend),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -154,6 +154,7 @@ static void test_check(void **state)
     assert_non_null(strstr(r.out, "1920x1080, 60 fps, 10 s (600 frames)"));
     assert_non_null(strstr(r.out, "keys      10 (colour values)"));
     assert_non_null(strstr(r.out, "kernel    gaussian, bandwidth 0.9"));
+    assert_non_null(strstr(r.out, "cards     2\n"));
     run_result_free(&r);
     r = run_softknn((const char *const[]){"check", "scenes/kernels.yaml", NULL});
     assert_non_null(

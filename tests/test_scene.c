@@ -190,6 +190,63 @@ static void test_defaults(void **state)
     sk_scene_free(s);
 }
 
+/* Cards, palette, legend, panel order and weight labels: their defaults,
+ * and the values a scene gives. */
+static void test_display_defaults(void **state)
+{
+    (void)state;
+    sk_scene *s = load_ok(minimal_scene);
+    assert_int_equal(s->palette, SK_PALETTE_SCENE);
+    assert_int_equal(s->legend_corner, SK_CORNER_AUTO);
+    assert_int_equal(s->panel_order, SK_PANEL_SCENE_ORDER);
+    assert_false(s->weight_labels);
+    assert_int_equal(s->card_count, 0);
+    bool cards = false, legend = false;
+    for (int i = 0; i < s->layer_count; i++) {
+        cards |= s->layer_order[i] == SK_LAYER_CARDS;
+        legend |= s->layer_order[i] == SK_LAYER_LEGEND;
+    }
+    assert_true(cards);   /* drawn by default: nothing shows without cards */
+    assert_false(legend); /* only when listed */
+    assert_rgb(s->keys[1].value, 1.0, 0x88 / 255.0, 0.0); /* "#f80" kept */
+    sk_scene_free(s);
+}
+
+static void test_display_keys(void **state)
+{
+    (void)state;
+    sk_scene *s = load_ok("video: {palette: okabe-ito}\n"
+                          "text:\n"
+                          "  cards:\n"
+                          "    - {start: 0, end: 2, title: Open, subtitle: \"a line\"}\n"
+                          "    - {start: \"8s\", end: 10, title: Close}\n"
+                          "legend: {corner: bottom-left}\n"
+                          "panel: {order: weight}\n"
+                          "labels: {weights: true}\n"
+                          "layers: [keys, legend, cards]\n"
+                          "keys:\n"
+                          "  - {grid: {x: [0, 8], y: [0, 0], count: [9, 1], values: [white]}}\n");
+    assert_int_equal(s->card_count, 2);
+    assert_near(s->cards[0].start, 0);
+    assert_near(s->cards[0].end, 2);
+    assert_string_equal(s->cards[0].title, "Open");
+    assert_string_equal(s->cards[0].subtitle, "a line");
+    assert_near(s->cards[1].start, 8);
+    assert_string_equal(s->cards[1].title, "Close");
+    assert_null(s->cards[1].subtitle);
+    assert_int_equal(s->legend_corner, SK_CORNER_BOTTOM_LEFT);
+    assert_int_equal(s->panel_order, SK_PANEL_BY_WEIGHT);
+    assert_true(s->weight_labels);
+    /* Okabe–Ito in the keys' order (black replaced by grey), then again. */
+    const unsigned hex[9] = {0xe69f00, 0x56b4e9, 0x009e73, 0xf0e442, 0x0072b2,
+                             0xd55e00, 0xcc79a7, 0x999999, 0xe69f00};
+    assert_int_equal(s->key_count, 9);
+    for (int i = 0; i < 9; i++)
+        assert_rgb(s->keys[i].value, (hex[i] >> 16) / 255.0, (hex[i] >> 8 & 0xff) / 255.0,
+                   (hex[i] & 0xff) / 255.0);
+    sk_scene_free(s);
+}
+
 static void test_view_default_per_axis(void **state)
 {
     (void)state;
@@ -586,7 +643,7 @@ static void test_messages_quote_safely(void **state)
     char expected[512] = "t.yaml:2:3: video: unknown key '";
     for (int i = 0; i < 40; i++)
         strcat(expected, "é");
-    strcat(expected, "…'; expected one of: size, fps, duration, background, theme");
+    strcat(expected, "…'; expected one of: size, fps, duration, background, theme, palette");
     assert_string_equal(load_fails(text), expected);
     /* Control characters never reach the terminal raw. */
     assert_string_equal(
@@ -890,6 +947,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_scene),
         cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_display_defaults),
+        cmocka_unit_test(test_display_keys),
         cmocka_unit_test(test_motion_sections),
         cmocka_unit_test(test_rng_reference),
         cmocka_unit_test(test_key_generators),

@@ -22,17 +22,6 @@
 #define CAPTION_BOX_ALPHA 0.88 /* of the halo colour: the plot shows through, faintly */
 #define CAPTION_FADE 0.25      /* seconds of fade in after the start and out before the end */
 
-/* 0 outside [start, end), rising to 1 over CAPTION_FADE after the start and
- * falling back before the end (smoothstep, so it neither pops nor drags). */
-static double caption_alpha(const sk_caption *c, double t)
-{
-    if (!(t >= c->start && t < c->end))
-        return 0.0;
-    double x = fmin(t - c->start, c->end - t) / CAPTION_FADE;
-    x = x < 1.0 ? x : 1.0;
-    return x * x * (3.0 - 2.0 * x);
-}
-
 static void set_size(painter *p, PangoLayout *layout, double size)
 {
     PangoFontDescription *font = pango_font_description_from_string(FONT_FAMILY);
@@ -118,7 +107,7 @@ void sk_paint_captions(painter *p)
     PangoLayout *layout = NULL;
     for (int i = p->scene->caption_count - 1; i >= 0; i--) {
         const sk_caption *c = &p->scene->captions[i];
-        double alpha = caption_alpha(c, t), h;
+        double alpha = sk_fade(t, c->start, c->end, CAPTION_FADE, CAPTION_FADE), h;
         if (alpha <= 0.0)
             continue;
         if (c->tex.svg) {

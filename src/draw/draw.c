@@ -12,7 +12,8 @@ static const layer_painter layer_painters[SK_LAYER_COUNT] = {
     [SK_LAYER_KEYS] = sk_paint_keys,         [SK_LAYER_QUERY] = sk_paint_query,
     [SK_LAYER_PANEL] = sk_paint_panel,       [SK_LAYER_FORMULAS] = sk_paint_formulas,
     [SK_LAYER_MAPPING] = sk_paint_mapping,   [SK_LAYER_TITLE] = sk_paint_title,
-    [SK_LAYER_CAPTIONS] = sk_paint_captions,
+    [SK_LAYER_CAPTIONS] = sk_paint_captions, [SK_LAYER_CARDS] = sk_paint_cards,
+    [SK_LAYER_LEGEND] = sk_paint_legend,
 };
 
 static void paint_nothing(painter *p)
@@ -142,7 +143,12 @@ sk_status sk_draw_frame(cairo_t *cr, const sk_layout *layout, const sk_scene *sc
     sk_set_color(cr, scene->background, scene->background_alpha);
     cairo_paint(cr);
     cairo_set_operator(cr, CAIRO_OPERATOR_OVER);
+    /* A card over the whole frame hides every layer listed before it. */
+    int first = 0;
     for (int i = 0; i < scene->layer_count; i++)
+        if (scene->layer_order[i] == SK_LAYER_CARDS && sk_cards_cover(scene, frame->state))
+            first = i;
+    for (int i = first; i < scene->layer_count; i++)
         paint_layer(&p, scene->layer_order[i], frame->state->opacity[scene->layer_order[i]]);
     cairo_restore(cr);
     g_object_unref(p.text);

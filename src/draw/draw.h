@@ -2,8 +2,9 @@
  *
  * Knows nothing of files or codecs: the caller owns the cairo_t (an image
  * surface for video frames; SVG or PDF surfaces work the same way). Every size
- * derives from the output height, so a frame reads the same at 854x480 and at
- * 3840x2160. Scene units become pixels only through sk_layout.
+ * derives from the output height (in portrait and square frames, from the
+ * short side), so a frame reads the same at 854x480 and at 3840x2160. Scene
+ * units become pixels only through sk_layout.
  */
 #ifndef SK_DRAW_H
 #define SK_DRAW_H
@@ -16,14 +17,18 @@
 #include "../scene/scene.h"
 #include "../timeline/timeline.h"
 
+/* Text smaller than this many pixels is hard to read on a projector; the
+ * layout and the small print keep above it where they can. */
+#define SK_MIN_TEXT_PX 10.0
+
 typedef struct sk_rect {
     double x, y, w, h; /* pixels */
 } sk_rect;
 
 /* Where everything goes in a frame of a given size. */
 typedef struct sk_layout {
-    int width, height;         /* the frame, pixels */
-    double unit;               /* pixels per 1/1000 of the frame height: all sizes derive from it */
+    int width, height; /* the frame, pixels */
+    double unit; /* pixels per 1/1000 of the height; portrait, square: of min(width, 3/4 height) */
     sk_rect title;             /* the title line across the top */
     sk_rect plot;              /* the scene's plane */
     sk_rect panel;             /* the weights panel on the right */
@@ -37,9 +42,16 @@ typedef struct sk_layout {
 /* Lays out a width x height frame for a scene seen through a camera: the
  * scene's view, scaled down by zoom (> 1 shows less, larger) and centred on
  * center (scene units), is fitted into the plot area with equal scale on
- * both axes. */
+ * both axes. Landscape frames put the panel (and formulas, mapping) in a
+ * column right of the plot, or, when small, the formulas and mapping in a
+ * strip under it; portrait and square frames (sk_layout_is_stacked) put the
+ * plot on top and the rest below. */
 void sk_layout_make(int width, int height, const sk_scene *scene, sk_vec2 center, double zoom,
                     sk_layout *out);
+
+/* Whether a width x height frame is laid out with the plot on top and the
+ * panel below it (portrait and square frames) rather than side by side. */
+bool sk_layout_is_stacked(int width, int height);
 
 /* A scene point in pixels (y grows downwards in pixels, upwards in the scene). */
 sk_vec2 sk_layout_to_px(const sk_layout *layout, sk_vec2 point);

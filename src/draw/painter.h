@@ -46,6 +46,19 @@ static inline double sk_u(const painter *p, double units)
     return units * p->layout->unit;
 }
 
+#define LEGIBLE_GROWTH 1.25 /* the most sk_legible enlarges text */
+
+/* The size (layout units) for small print — grid numbers, the legend,
+ * weight labels — which at 1080p is well above SK_MIN_TEXT_PX but at 480p
+ * falls below it: raised to SK_MIN_TEXT_PX pixels, by at most LEGIBLE_GROWTH
+ * so that it still fits where it goes. */
+static inline double sk_legible(const painter *p, double size)
+{
+    double floor = SK_MIN_TEXT_PX / p->layout->unit;
+    double raised = floor > size ? floor : size;
+    return raised < size * LEGIBLE_GROWTH ? raised : size * LEGIBLE_GROWTH;
+}
+
 static inline void sk_set_color(cairo_t *cr, sk_rgb c, double alpha)
 {
     cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha);
@@ -64,6 +77,16 @@ void sk_tick_label(double value, double step, char *out, size_t size);
 /* Draws text with its anchor at (x, y) in pixels; returns its width in pixels. */
 double sk_draw_text(painter *p, const char *text, double x, double y, const text_style *s);
 
+/* The size text would take in pixels, without drawing it. */
+void sk_measure_text(painter *p, const char *text, const text_style *s, double *width,
+                     double *height);
+
+/* How visible something shown from start to end (seconds) is at time t: 0
+ * outside [start, end), rising to 1 over fade_in seconds after the start and
+ * falling back over fade_out before the end (0: no fade), smoothstepped so
+ * that it neither pops nor drags. */
+double sk_fade(double t, double start, double end, double fade_in, double fade_out);
+
 void sk_rounded_rect(cairo_t *cr, sk_rect r, double radius);
 
 /* The colour key i is drawn in: its value, or its scalar on the ramp. */
@@ -73,11 +96,13 @@ sk_rgb sk_key_colour(const painter *p, int i);
 sk_rgb sk_output_colour(const painter *p);
 
 /* The keys the weights panel shows as bars: with n <= max_bars all of them,
- * in the scene's order, and *others = 0; otherwise the max_bars heaviest,
- * heaviest first (equal weights: lower index first), and *others gets the
- * total weight of the rest. out must hold min(n, max_bars) indices; returns
- * how many were written. O(n * max_bars) at worst, O(n) typically. */
-int sk_panel_bars(const double *weights, int n, int max_bars, int *out, double *others);
+ * in the scene's order unless by_weight, and *others = 0; otherwise (or when
+ * by_weight) the min(n, max_bars) heaviest, heaviest first (equal weights:
+ * lower index first), and *others gets the total weight of the rest. out
+ * must hold min(n, max_bars) indices; returns how many were written.
+ * O(n * max_bars) at worst, O(n) typically. */
+int sk_panel_bars(const double *weights, int n, int max_bars, bool by_weight, int *out,
+                  double *others);
 
 /* A scene's compiled TeX formula (formulas.c): its size in ems (false when
  * it has no usable SVG), and drawn em pixels to the em in one colour with
@@ -86,11 +111,37 @@ bool sk_tex_size(const sk_tex *tex, double *width, double *ascent, double *desce
 void sk_draw_tex(painter *p, const sk_tex *tex, sk_rgb colour, double x, double baseline,
                  double em);
 
-/* Layers (plot.c, panel.c, field.c, formulas.c, captions.c). */
+/* Points the legend should not hide, each costing `cost` when it does. */
+typedef struct sk_obstacles {
+    const sk_vec2 *points; /* pixels */
+    int count;
+    long cost;
+} sk_obstacles;
+
+/* What a legend box would hide: the sum of the groups' costs of the points
+ * inside it. */
+long sk_legend_cost(sk_rect box, const sk_obstacles *groups, int n_groups);
+
+/* The corner of plot where a w x h box, inset from the plot's edges by
+ * inset, costs the least (sk_legend_cost); equal costs go to the first of
+ * top-right, top-left, bottom-right, bottom-left. Never SK_CORNER_AUTO. */
+sk_corner sk_legend_corner(sk_rect plot, double w, double h, double inset,
+                           const sk_obstacles *groups, int n_groups);
+
+/* The box of a w x h legend in a corner of plot, inset by inset (pixels). */
+sk_rect sk_corner_box(sk_rect plot, sk_corner corner, double w, double h, double inset);
+
+/* Layers (plot.c, panel.c, field.c, formulas.c, captions.c, cards.c, legend.c). */
 void sk_paint_field(painter *p);
 void sk_paint_formulas(painter *p);
 void sk_paint_mapping(painter *p);
 void sk_paint_captions(painter *p);
+void sk_paint_cards(painter *p);
+/* Whether a card hides the whole frame at this state (fully shown, opaque
+ * background, the cards layer at full opacity): the layers under it need
+ * not be drawn. */
+bool sk_cards_cover(const sk_scene *scene, const sk_frame_state *state);
+void sk_paint_legend(painter *p);
 void sk_paint_grid(painter *p);
 void sk_paint_path(painter *p);
 void sk_paint_links(painter *p);

@@ -5,11 +5,13 @@
 #include "painter.h"
 
 #define TITLE_SIZE 44.0
+#define TITLE_MIN_SHARE 0.7
 #define CLOCK_SIZE 24.0
 #define PANEL_PADDING 24.0
 #define PANEL_HEADER_SIZE 30.0
 #define PANEL_TEXT_SIZE 22.0
 #define PANEL_FOOTER 92.0
+#define PANEL_COMPACT_BELOW 420.0 /* layout units: a shorter panel drops its heading and output */
 #define PANEL_CORNER 14.0
 #define PANEL_FILL_ALPHA 0.045 /* of the line colour over the background */
 #define BAR_TEXT_SIZE 20.0
@@ -44,10 +46,11 @@ static void kernel_caption(const sk_kernel *k, char *out, size_t size)
         snprintf(out + n, size - n, " · T = %.2f", k->temperature);
 }
 
-int sk_panel_bars(const double *weights, int n, int max_bars, int *out, double *others)
+int sk_panel_bars(const double *weights, int n, int max_bars, bool by_weight, int *out,
+                  double *others)
 {
     *others = 0.0;
-    if (n <= max_bars) {
+    if (n <= max_bars && !by_weight) {
         for (int i = 0; i < n; i++)
             out[i] = i;
         return n < 0 ? 0 : n;
@@ -221,15 +224,16 @@ static double paint_compare_legend(painter *p, double x, double y, double w)
 }
 
 /* Vertical bars on a fixed 0..1 axis (so frames compare honestly), the
- * weight above each: one per key up to MAX_BARS keys, in the scene's order;
- * beyond, the MAX_BARS heaviest, heaviest first, and "others" with the rest,
- * so that bars and numbers stay legible for any number of keys. */
+ * weight above each: one per key up to MAX_BARS keys, in the scene's order
+ * (or heaviest first, as panel.order says); beyond, the MAX_BARS heaviest, heaviest first, and
+ * "others" with the rest, so that bars and numbers stay legible for any number of keys. */
 static void paint_bars(painter *p, sk_rect area)
 {
     int shown[MAX_BARS];
     double others;
     int n = p->scene->key_count;
-    int count = sk_panel_bars(p->frame->weights, n, MAX_BARS, shown, &others);
+    int count = sk_panel_bars(p->frame->weights, n, MAX_BARS,
+                              p->scene->panel_order == SK_PANEL_BY_WEIGHT, shown, &others);
     double rest = n > count ? OTHERS_COLUMN : 0.0; /* width of the "others" column, in columns */
     double gutter = sk_u(p, BAR_GUTTER);
     bar_rows rows = {.column = (area.w - gutter) / (count + rest)};
@@ -296,11 +300,18 @@ void sk_paint_panel(painter *p)
     cairo_set_line_width(cr, fmax(1.0, sk_u(p, 1.5)));
     cairo_stroke(cr);
 
+    /* A short panel (a small or portrait frame with formulas and mapping)
+     * keeps what only it shows, the bars and the kernel's parameters, and
+     * drops its heading and the output row: the query's ring shows the
+     * output, and the formulas its value. */
+    bool compact = r.h < sk_u(p, PANEL_COMPACT_BELOW);
     double pad = sk_u(p, PANEL_PADDING);
     double x = r.x + pad, y = r.y + pad, w = r.w - 2 * pad;
-    text_style header = {.size = PANEL_HEADER_SIZE, .bold = true, .color = p->pal->text};
-    sk_draw_text(p, "Attention weights", x, y, &header);
-    y += sk_u(p, PANEL_HEADER_SIZE * 1.5);
+    if (!compact) {
+        text_style header = {.size = PANEL_HEADER_SIZE, .bold = true, .color = p->pal->text};
+        sk_draw_text(p, "Attention weights", x, y, &header);
+        y += sk_u(p, PANEL_HEADER_SIZE * 1.5);
+    }
     char caption[128];
     kernel_caption(&p->frame->state->kernel, caption, sizeof caption);
     text_style sub = {.size = PANEL_TEXT_SIZE, .color = p->pal->muted, .max_width = w};
@@ -308,9 +319,10 @@ void sk_paint_panel(painter *p)
     y += sk_u(p, PANEL_TEXT_SIZE * 1.4);
     y += paint_compare_legend(p, x, y, w) + sk_u(p, PANEL_TEXT_SIZE * 0.8);
 
-    double footer = sk_u(p, PANEL_FOOTER);
+    double footer = compact ? 0.0 : sk_u(p, PANEL_FOOTER);
     paint_bars(p, (sk_rect){x, y, w, r.y + r.h - pad - footer - y});
-    paint_output(p, (sk_rect){x, r.y + r.h - pad - footer * 0.8, w, footer * 0.8});
+    if (!compact)
+        paint_output(p, (sk_rect){x, r.y + r.h - pad - footer * 0.8, w, footer * 0.8});
 }
 
 void sk_paint_title(painter *p)
@@ -320,10 +332,13 @@ void sk_paint_title(painter *p)
     snprintf(clock, sizeof clock, "t = %.2f s", p->frame->state->time);
     text_style s = {.size = CLOCK_SIZE, .color = p->pal->muted, .align_x = 1.0, .align_y = 0.5};
     double clock_w = sk_draw_text(p, clock, r.x + r.w, r.y + r.h / 2, &s);
-    text_style title = {.size = TITLE_SIZE,
-                        .bold = true,
-                        .color = p->pal->text,
-                        .align_y = 0.5,
-                        .max_width = r.w - clock_w - sk_u(p, 40)};
+    /* A title too long for a narrow frame shrinks (to TITLE_MIN_SHARE of its
+     * size) before it is cut short with an ellipsis. */
+    double room = r.w - clock_w - sk_u(p, 40), w, h;
+    text_style title = {.size = TITLE_SIZE, .bold = true, .color = p->pal->text, .align_y = 0.5};
+    sk_measure_text(p, p->scene->title, &title, &w, &h);
+    if (w > room)
+        title.size *= fmax(TITLE_MIN_SHARE, room / w);
+    title.max_width = room;
     sk_draw_text(p, p->scene->title, r.x, r.y + r.h / 2, &title);
 }

@@ -24,7 +24,11 @@
 #define TRAIL_SAMPLES 45       /* points along it at most: smooth at any fps, and cheap */
 #define TRAIL_WIDTH 12.0       /* layout units at the query; thins to TRAIL_MIN_WIDTH */
 #define TRAIL_MIN_WIDTH 1.0
-#define TRAIL_ALPHA 0.6 /* at the query; fades to 0 at the far end */
+#define TRAIL_ALPHA 0.6        /* at the query; fades to 0 at the far end */
+#define WEIGHT_LABEL_SIZE 18.0 /* layout units: a little below LABEL_SIZE */
+#define WEIGHT_LABEL_DROP 4.0  /* between the disc and its weight, layout units */
+#define WEIGHT_LABELS_ALL 24   /* keys: up to this many, every key shows its weight */
+#define WEIGHT_LABEL_MIN 0.01  /* beyond, only keys with at least this weight do */
 
 /* Strokes cr's current path dashed (lengths in layout units), then solid again. */
 static void stroke_dashed_on(cairo_t *cr, const painter *p, double on, double off, double width,
@@ -88,7 +92,8 @@ static void paint_tick_label(painter *p, int axis, double value, double step, do
         return;
     char label[32];
     sk_tick_label(value, step, label, sizeof label);
-    text_style s = {.size = TICK_SIZE, .color = p->pal->muted, .align_y = 1.0, .halo = true};
+    text_style s = {
+        .size = sk_legible(p, TICK_SIZE), .color = p->pal->muted, .align_y = 1.0, .halo = true};
     if (x_axis)
         sk_draw_text(p, label, at + gap, r->y + r->h - gap, &s);
     else
@@ -219,9 +224,24 @@ static void draw_key_disc(cairo_t *cr, double x, double y, void *ctx)
     cairo_stroke(cr);
 }
 
+/* Whether key i shows its weight (labels.weights): every key's in a small
+ * scene; in a crowd only those that carry some, or the numbers would bury
+ * the plot. */
+static bool shows_weight(const painter *p, int i)
+{
+    return p->scene->weight_labels &&
+           (p->scene->key_count <= WEIGHT_LABELS_ALL || p->frame->weights[i] >= WEIGHT_LABEL_MIN);
+}
+
+/* The key's name to the right of its disc, level with its centre; its
+ * weight, when shown, centred under the disc, below the name's line. */
 void sk_paint_keys(painter *p)
 {
     text_style s = {.size = LABEL_SIZE, .color = p->pal->text, .align_y = 0.5, .halo = true};
+    text_style weight = {.size = sk_legible(p, WEIGHT_LABEL_SIZE),
+                         .color = p->pal->text,
+                         .align_x = 0.5,
+                         .halo = true};
     for (int i = 0; i < p->scene->key_count; i++) {
         const sk_key *key = &p->scene->keys[i];
         sk_vec2 k = sk_layout_to_px(p->layout, key->at);
@@ -234,7 +254,31 @@ void sk_paint_keys(painter *p)
         sk_sprite_paint(p->cr, name, k.x, k.y, (sk_rect){-reach, -reach, 2 * reach, 2 * reach},
                         draw_key_disc, &d);
         sk_draw_text(p, key->label, k.x + sk_u(p, KEY_RADIUS + 8), k.y, &s);
+        if (shows_weight(p, i)) {
+            char number[16];
+            snprintf(number, sizeof number, "%.2f", p->frame->weights[i]);
+            sk_draw_text(p, number, k.x, k.y + sk_u(p, KEY_RADIUS + WEIGHT_LABEL_DROP), &weight);
+        }
     }
+}
+
+/* Whether a shown weight label ("0.42", centred under its key) would meet
+ * a σ drawn from anchor `at` (pixels) towards side (1: right, -1: left).
+ * Boxes in layout units, generous: σ about 20 x 26, a weight 50 x 22. */
+static bool near_weight_label(const painter *p, sk_vec2 at, double side)
+{
+    double sx0 = side > 0 ? at.x : at.x - sk_u(p, 24), sx1 = sx0 + sk_u(p, 24);
+    double sy0 = at.y, sy1 = at.y + sk_u(p, 28);
+    for (int i = 0; p->scene->weight_labels && i < p->scene->key_count; i++) {
+        if (!shows_weight(p, i))
+            continue;
+        sk_vec2 k = sk_layout_to_px(p->layout, p->scene->keys[i].at);
+        double wx0 = k.x - sk_u(p, 28), wx1 = k.x + sk_u(p, 28);
+        double wy0 = k.y + sk_u(p, KEY_RADIUS), wy1 = wy0 + sk_u(p, WEIGHT_LABEL_DROP + 26);
+        if (sx0 < wx1 && wx0 < sx1 && sy0 < wy1 && wy0 < sy1)
+            return true;
+    }
+    return false;
 }
 
 /* The bandwidth as a dashed circle of radius sigma around the query: keys
@@ -253,9 +297,19 @@ static void paint_bandwidth(painter *p)
     cairo_arc(cr, q.x, q.y, r, 0, 2 * M_PI);
     stroke_dashed(p, 6, 8, 2, 0.35);
     /* Lower right: the query's name sits above the ring, and would meet a
-     * label at the upper right whenever sigma is small. */
-    text_style s = {.size = LABEL_SIZE, .color = p->pal->muted, .align_y = 0.0, .halo = true};
-    sk_draw_text(p, "σ", q.x + r * M_SQRT1_2 + sk_u(p, 4), q.y + r * M_SQRT1_2, &s);
+     * label at the upper right whenever sigma is small. Lower left when a
+     * weight label is in the way there and not at the lower left. */
+    double side = 1.0;
+    sk_vec2 right = {q.x + r * M_SQRT1_2, q.y + r * M_SQRT1_2};
+    sk_vec2 left = {q.x - r * M_SQRT1_2, q.y + r * M_SQRT1_2};
+    if (near_weight_label(p, right, 1.0) && !near_weight_label(p, left, -1.0))
+        side = -1.0;
+    text_style s = {.size = LABEL_SIZE,
+                    .color = p->pal->muted,
+                    .align_x = side > 0 ? 0.0 : 1.0,
+                    .align_y = 0.0,
+                    .halo = true};
+    sk_draw_text(p, "σ", q.x + side * (r * M_SQRT1_2 + sk_u(p, 4)), q.y + r * M_SQRT1_2, &s);
 }
 
 /* The query's positions over the last TRAIL_SECONDS, newest first, into

@@ -45,16 +45,45 @@ double sk_text_width(painter *p, const char *text, double size, bool bold)
     return logical.width;
 }
 
-double sk_draw_text(painter *p, const char *text, double x, double y, const text_style *s)
+/* Sets the painter's text layout to text in style s; returns its logical
+ * extents in pixels, and its ink extents in *ink when ink is not NULL. */
+static PangoRectangle set_text(painter *p, const char *text, const text_style *s,
+                               PangoRectangle *ink)
 {
     set_font(p, s->size, s->bold);
     pango_layout_set_text(p->text, text, -1);
     pango_layout_set_width(p->text, s->max_width > 0 ? (int)(s->max_width * PANGO_SCALE) : -1);
     pango_layout_set_ellipsize(p->text,
                                s->max_width > 0 ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
+    PangoRectangle logical;
+    pango_layout_get_pixel_extents(p->text, ink, &logical);
+    return logical;
+}
 
-    PangoRectangle ink, logical;
-    pango_layout_get_pixel_extents(p->text, &ink, &logical);
+void sk_measure_text(painter *p, const char *text, const text_style *s, double *width,
+                     double *height)
+{
+    PangoRectangle logical = set_text(p, text, s, NULL);
+    *width = logical.width;
+    *height = logical.height;
+}
+
+double sk_fade(double t, double start, double end, double fade_in, double fade_out)
+{
+    if (!(t >= start && t < end))
+        return 0.0;
+    double x = 1.0;
+    if (fade_in > 0.0)
+        x = fmin(x, (t - start) / fade_in);
+    if (fade_out > 0.0)
+        x = fmin(x, (end - t) / fade_out);
+    return x * x * (3.0 - 2.0 * x);
+}
+
+double sk_draw_text(painter *p, const char *text, double x, double y, const text_style *s)
+{
+    PangoRectangle ink;
+    PangoRectangle logical = set_text(p, text, s, &ink);
     double left = x - s->align_x * logical.width, top = y - s->align_y * logical.height;
     if (s->halo) {
         /* Stroking every glyph's outline is the costliest text there is, and

@@ -271,11 +271,21 @@ static sk_status read_key(loader *ld, const yaml_node_t *node, const char *path,
  * keys: generated
  */
 
-/* Colours generated keys cycle through unless `values` says otherwise: the
- * Okabe–Ito palette, told apart by every common form of colour blindness. */
-static const char *const default_palette[] = {"#e69f00", "#56b4e9", "#009e73", "#f0e442",
-                                              "#0072b2", "#d55e00", "#cc79a7", "#999999"};
-#define DEFAULT_PALETTE_SIZE (sizeof default_palette / sizeof default_palette[0])
+/* Colours generated keys cycle through unless `values` says otherwise, and
+ * video.palette's okabe-ito: the Okabe–Ito palette, told apart by every
+ * common form of colour blindness. Its eighth colour, black, is left out: it
+ * vanishes on the dark theme's background and is the light theme's text and
+ * outline colour. Grey #999999 stands in for it: achromatic, so every form
+ * of colour blindness sees it alike, and mid-light, so it shows on both
+ * themes' backgrounds. */
+static const char *const okabe_ito[] = {"#e69f00", "#56b4e9", "#009e73", "#f0e442",
+                                        "#0072b2", "#d55e00", "#cc79a7", "#999999"};
+#define OKABE_ITO_SIZE (sizeof okabe_ito / sizeof okabe_ito[0])
+
+void sk_okabe_ito(size_t i, sk_rgb *out)
+{
+    sk_yr_parse_colour(okabe_ito[i % OKABE_ITO_SIZE], out, NULL);
+}
 
 typedef struct value_cycle {
     const yaml_node_t *list;  /* values: [...], or NULL for the default palette */
@@ -290,7 +300,7 @@ static sk_status cycle_value(loader *ld, const value_cycle *c, size_t i, sk_key 
         if (!value_kind_fits(ld, SK_VALUE_COLOUR))
             return sk_yr_fail(&ld->r, c->owner, c->path,
                               "expected numbers like keys[0].value (give values: [...])");
-        sk_yr_parse_colour(default_palette[i % DEFAULT_PALETTE_SIZE], &key->value, NULL);
+        sk_okabe_ito(i, &key->value);
         return SK_OK;
     }
     size_t n = sk_yr_item_count(c->list);

@@ -53,6 +53,7 @@ typedef struct loader {
     bool kernel_known; /* false after a bad kernel name: skip parameter checks */
     bool compare_known; /* the same for attention.compare's kernel */
     bool root_ok;      /* the scene file's own root was a mapping */
+    char palette_where[SK_YR_PATH_MAX * 2]; /* "file:line:col" of video.palette */
     sk_loc root_loc;   /* where it starts, for "missing required key" */
     pending_parameter *pending;
     int pending_count, pending_cap;
@@ -78,6 +79,10 @@ sk_status sk_read_keys(loader *ld, const yaml_node_t *node);
 sk_status sk_read_query(loader *ld, const yaml_node_t *node);
 sk_status sk_read_camera(loader *ld, const yaml_node_t *node);
 sk_status sk_read_layers(loader *ld, const yaml_node_t *node);
+/* display.c: how layers show things: legend, panel, labels. */
+sk_status sk_read_legend(loader *ld, const yaml_node_t *node);
+sk_status sk_read_panel(loader *ld, const yaml_node_t *node);
+sk_status sk_read_labels(loader *ld, const yaml_node_t *node);
 sk_status sk_read_animate(loader *ld, const yaml_node_t *node);
 
 /* Looks the string at node up in names[0..count) and sets *index; otherwise
@@ -105,6 +110,10 @@ sk_status sk_resolve_path(loader *ld, const yaml_node_t *node, const char *path,
 
 /* The whole file (at most 64 MiB) in a new NUL-terminated buffer. */
 sk_status sk_read_file(const char *path, char **text, size_t *len, sk_error *err);
+
+/* keys.c: the i'th colour (cycling) of the colour-blind-safe palette that
+ * generated keys and video.palette use, sRGB. */
+void sk_okabe_ito(size_t i, sk_rgb *out);
 
 /* keys.c: appends keys from a CSV file (columns x, y, value and optionally
  * label, with a header line) named at node. */
@@ -144,6 +153,7 @@ void sk_schema_emit(const sk_schema_table *tables, size_t count, sk_schema_visit
 /* Each reader module's mappings (scene.c's own are emitted by sk_scene_schema). */
 void sk_schema_keys(sk_schema_visit visit, void *context);
 void sk_schema_motion(sk_schema_visit visit, void *context);
+void sk_schema_display(sk_schema_visit visit, void *context);
 
 /* Releases what motion.c allocated into a scene. */
 void sk_free_motion(sk_scene *scene);

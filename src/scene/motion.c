@@ -22,12 +22,13 @@ static const char *const layer_names[SK_LAYER_COUNT] = {
     [SK_LAYER_FIELD] = "field", [SK_LAYER_GRID] = "grid",         [SK_LAYER_PATH] = "path",
     [SK_LAYER_LINKS] = "links", [SK_LAYER_KEYS] = "keys",         [SK_LAYER_QUERY] = "query",
     [SK_LAYER_PANEL] = "panel", [SK_LAYER_FORMULAS] = "formulas", [SK_LAYER_MAPPING] = "mapping",
-    [SK_LAYER_TITLE] = "title", [SK_LAYER_CAPTIONS] = "captions",
+    [SK_LAYER_TITLE] = "title", [SK_LAYER_CAPTIONS] = "captions", [SK_LAYER_LEGEND] = "legend",
+    [SK_LAYER_CARDS] = "cards",
 };
 
 bool sk_layer_default(sk_layer_kind kind)
 {
-    return kind != SK_LAYER_FIELD && kind != SK_LAYER_MAPPING;
+    return kind != SK_LAYER_FIELD && kind != SK_LAYER_MAPPING && kind != SK_LAYER_LEGEND;
 }
 
 const char *sk_layer_name(sk_layer_kind kind)

@@ -217,9 +217,36 @@ static sk_status read_size(loader *ld, const yaml_node_t *node)
     return SK_OK;
 }
 
-enum { VIDEO_SIZE, VIDEO_FPS, VIDEO_DURATION, VIDEO_BACKGROUND, VIDEO_THEME, VIDEO_COUNT };
-static const char *const video_keys[VIDEO_COUNT] = {"size", "fps", "duration", "background",
-                                                    "theme"};
+enum {
+    VIDEO_SIZE,
+    VIDEO_FPS,
+    VIDEO_DURATION,
+    VIDEO_BACKGROUND,
+    VIDEO_THEME,
+    VIDEO_PALETTE,
+    VIDEO_COUNT
+};
+static const char *const video_keys[VIDEO_COUNT] = {"size",       "fps",   "duration",
+                                                    "background", "theme", "palette"};
+
+static const char *const palette_names[SK_PALETTE_COUNT] = {
+    [SK_PALETTE_SCENE] = "scene",
+    [SK_PALETTE_OKABE_ITO] = "okabe-ito",
+};
+
+/* The palette is applied once every key is read (check_palette). */
+static sk_status read_palette(loader *ld, const yaml_node_t *node)
+{
+    int index;
+    sk_status status = sk_read_choice(ld, node, "video.palette", "palette", palette_names,
+                                      SK_PALETTE_COUNT, &index);
+    if (status == SK_OK) {
+        ld->scene->palette = (sk_palette)index;
+        snprintf(ld->palette_where, sizeof ld->palette_where, "%s:%d:%d", ld->r.file,
+                 sk_yr_line(node), sk_yr_col(node));
+    }
+    return status;
+}
 
 static sk_status read_theme(loader *ld, const yaml_node_t *node)
 {
@@ -250,6 +277,8 @@ static sk_status read_video(loader *ld, const yaml_node_t *node)
                                   &s->duration));
     if (v[VIDEO_THEME])
         SK_TRY(status, read_theme(ld, v[VIDEO_THEME]));
+    if (v[VIDEO_PALETTE])
+        SK_TRY(status, read_palette(ld, v[VIDEO_PALETTE]));
     if (v[VIDEO_BACKGROUND])
         SK_TRY(status, sk_yr_colour(&ld->r, v[VIDEO_BACKGROUND], "video.background", &s->background,
                                     &s->background_alpha));
@@ -258,8 +287,8 @@ static sk_status read_video(loader *ld, const yaml_node_t *node)
     return status;
 }
 
-/* A mapping whose first `required` keys must be given, holding a start and
- * an end time (end after start), as captions and sections are: reads the
+/* A mapping holding a start and an end time (end after start), as captions,
+ * cards and sections are; its first `required` keys must be given. Reads the
  * times and leaves the mapping's values in v for the caller's other keys. */
 static sk_status read_timed(loader *ld, const yaml_node_t *node, const char *path,
                             const char *const *keys, int count, int required, int start_key,
@@ -298,6 +327,21 @@ static sk_status read_tex(loader *ld, const yaml_node_t *node, const char *path,
     snprintf(tex->where, sizeof tex->where, "%s:%d:%d: %s", ld->r.file, sk_yr_line(node),
              sk_yr_col(node), path);
     return SK_OK;
+}
+
+/* A text value at v (may be NULL: not given) copied into *out. */
+static sk_status read_text_value(loader *ld, const yaml_node_t *v, const char *path,
+                                 const char *key, char **out)
+{
+    char item[SK_YR_PATH_MAX];
+    const char *text = NULL;
+    if (!v)
+        return SK_OK;
+    sk_yr_subpath(item, sizeof item, "%s.%s", path, key);
+    sk_status status = sk_yr_string(&ld->r, v, item, &text);
+    if (status == SK_OK && !(*out = sk_copy_string(ld, text)))
+        return SK_ENOMEM;
+    return status;
 }
 
 static void free_tex(sk_tex *tex)
@@ -376,8 +420,36 @@ static void free_captions(sk_scene *s)
     s->caption_count = 0;
 }
 
-enum { TEXT_TITLE, TEXT_CAPTIONS, TEXT_COUNT };
-static const char *const text_keys[TEXT_COUNT] = {"title", "captions"};
+enum { CARD_START, CARD_END, CARD_TITLE, CARD_SUBTITLE, CARD_COUNT };
+static const char *const card_keys[CARD_COUNT] = {"start", "end", "title", "subtitle"};
+#define CARD_REQUIRED 3 /* all but the subtitle */
+
+static sk_status card_item(loader *ld, const yaml_node_t *node, const char *path, void *item)
+{
+    sk_card *card = item;
+    yaml_node_t *v[CARD_COUNT];
+    sk_status status = read_timed(ld, node, path, card_keys, CARD_COUNT, CARD_REQUIRED, CARD_START,
+                                  v, &card->start, &card->end);
+    if (!v[CARD_START] || !v[CARD_END] || !v[CARD_TITLE]) /* reported as missing */
+        return status;
+    SK_TRY(status, read_text_value(ld, v[CARD_TITLE], path, "title", &card->title));
+    SK_TRY(status, read_text_value(ld, v[CARD_SUBTITLE], path, "subtitle", &card->subtitle));
+    return status;
+}
+
+static void free_cards(sk_scene *s)
+{
+    for (int i = 0; i < s->card_count; i++) {
+        free(s->cards[i].title);
+        free(s->cards[i].subtitle);
+    }
+    free(s->cards);
+    s->cards = NULL;
+    s->card_count = 0;
+}
+
+enum { TEXT_TITLE, TEXT_CAPTIONS, TEXT_CARDS, TEXT_COUNT };
+static const char *const text_keys[TEXT_COUNT] = {"title", "captions", "cards"};
 
 static sk_status read_text(loader *ld, const yaml_node_t *node)
 {
@@ -398,6 +470,11 @@ static sk_status read_text(loader *ld, const yaml_node_t *node)
         free_captions(s);
         SK_TRY(status, read_list(ld, v[TEXT_CAPTIONS], "text.captions", sizeof(sk_caption),
                                  caption_item, (void **)&s->captions, &s->caption_count));
+    }
+    if (v[TEXT_CARDS]) {
+        free_cards(s);
+        SK_TRY(status, read_list(ld, v[TEXT_CARDS], "text.cards", sizeof(sk_card), card_item,
+                                 (void **)&s->cards, &s->card_count));
     }
     return status;
 }
@@ -429,16 +506,11 @@ static sk_status section_item(loader *ld, const yaml_node_t *node, const char *p
 {
     sk_section *sec = item;
     yaml_node_t *v[SECTION_COUNT];
-    char sub[SK_YR_PATH_MAX];
-    const char *name = NULL;
     sk_status status = read_timed(ld, node, path, section_keys, SECTION_COUNT, SECTION_COUNT,
                                   SECTION_START, v, &sec->start, &sec->end);
     if (!v[SECTION_NAME] || !v[SECTION_START] || !v[SECTION_END]) /* reported as missing */
         return status;
-    sk_yr_subpath(sub, sizeof sub, "%s.name", path);
-    SK_TRY(status, sk_yr_string(&ld->r, v[SECTION_NAME], sub, &name));
-    if (name && !(sec->name = sk_copy_string(ld, name)))
-        return SK_ENOMEM;
+    SK_TRY(status, read_text_value(ld, v[SECTION_NAME], path, "name", &sec->name));
     return status;
 }
 
@@ -708,15 +780,19 @@ enum {
     TOP_ANIMATE,
     TOP_QUERY,
     TOP_FORMULAS,
+    TOP_LEGEND,
+    TOP_PANEL,
+    TOP_LABELS,
     TOP_COUNT
 };
 static const char *const top_keys[TOP_COUNT] = {
-    "include", "video",  "text",   "sections", "audio", "view",    "attention",
-    "keys",    "camera", "layers", "animate",  "query", "formulas"};
+    "include", "video",  "text",    "sections", "audio",    "view",   "attention", "keys",
+    "camera",  "layers", "animate", "query",    "formulas", "legend", "panel",     "labels"};
 static const section_reader top_readers[TOP_COUNT] = {
-    read_include,    read_video,        read_text,     read_sections,  read_audio,
-    read_view,       sk_read_attention, sk_read_keys,  sk_read_camera, sk_read_layers,
-    sk_read_animate, sk_read_query,     read_formulas,
+    read_include,    read_video,        read_text,      read_sections,  read_audio,
+    read_view,       sk_read_attention, sk_read_keys,   sk_read_camera, sk_read_layers,
+    sk_read_animate, sk_read_query,     read_formulas,  sk_read_legend, sk_read_panel,
+    sk_read_labels,
 };
 
 static sk_status read_root(loader *ld, const yaml_node_t *root)
@@ -765,6 +841,7 @@ void sk_scene_schema(sk_schema_visit visit, void *context)
         {"text", text_keys, TEXT_COUNT},
         {"text.captions[]", caption_keys, CAPTION_COUNT},
         {"formulas", formula_keys, SK_FORMULA_SLOTS},
+        {"text.cards[]", card_keys, CARD_COUNT},
         {"sections[]", section_keys, SECTION_COUNT},
         {"audio", audio_keys, AUDIO_COUNT},
         {"view", view_keys, VIEW_COUNT},
@@ -772,6 +849,7 @@ void sk_scene_schema(sk_schema_visit visit, void *context)
     sk_schema_emit(tables, sizeof tables / sizeof tables[0], visit, context);
     sk_schema_keys(visit, context);
     sk_schema_motion(visit, context);
+    sk_schema_display(visit, context);
 }
 
 /* Line and column (1-based, in characters) of byte offset in text; libyaml
@@ -1069,6 +1147,26 @@ static void check_whole(loader *ld, const char *name)
     }
 }
 
+/* video.palette recolours the keys' colours, in their order; numbers have
+ * no colour to replace. */
+static void apply_palette(loader *ld)
+{
+    sk_scene *s = ld->scene;
+    if (s->palette == SK_PALETTE_SCENE)
+        return;
+    if (s->value_kind == SK_VALUE_SCALAR) {
+        char line[SK_ERROR_MAX / 4];
+        snprintf(line, sizeof line,
+                 "%s: video.palette: '%s' recolours colour values, but this scene's keys hold "
+                 "numbers (use palette: scene)",
+                 ld->palette_where, palette_names[s->palette]);
+        sk_yr_log_line(&ld->log, line);
+        return;
+    }
+    for (int i = 0; i < s->key_count; i++)
+        sk_okabe_ito((size_t)i, &s->keys[i].value);
+}
+
 static void set_defaults(sk_scene *s)
 {
     s->width = DEFAULT_WIDTH;
@@ -1108,6 +1206,8 @@ static sk_status load(const char *text, size_t len, const char *name, sk_scene *
     status = read_document_text(&ld, text, len, name);
     if (status != SK_ENOMEM) {
         check_whole(&ld, name);
+        if (ld.has_keys)
+            apply_palette(&ld);
         status = ld.log.count > 0 ? SK_EINPUT : SK_OK;
     }
     if (status == SK_OK)
@@ -1166,6 +1266,7 @@ void sk_scene_free(sk_scene *scene)
     free_captions(scene);
     for (int i = 0; i < SK_FORMULA_SLOTS; i++)
         free_tex(&scene->formulas[i]);
+    free_cards(scene);
     free_sections(scene);
     free(scene->curve);
     free(scene->audio_path);

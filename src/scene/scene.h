@@ -35,8 +35,7 @@ typedef struct sk_key {
     char *label;   /* short text drawn beside the key; never NULL */
 } sk_key;
 
-/* The layers a frame can draw, in their default order; each has an opacity.
- * field and mapping are drawn only when a scene lists them. */
+/* The layers a frame can draw, in their default order; each has an opacity. */
 typedef enum sk_layer_kind {
     SK_LAYER_FIELD,    /* the estimator's output at every pixel of the plot */
     SK_LAYER_GRID,     /* axes and grid lines with ticks */
@@ -47,12 +46,15 @@ typedef enum sk_layer_kind {
     SK_LAYER_PANEL,    /* the weights as bars */
     SK_LAYER_FORMULAS, /* Nadaraya–Watson and attention side by side, with numbers */
     SK_LAYER_MAPPING,  /* the table of corresponding terms */
+    SK_LAYER_LEGEND,   /* a box in a corner of the plot explaining the glyphs */
     SK_LAYER_TITLE,    /* the title line and the clock */
     SK_LAYER_CAPTIONS, /* the scene's timed captions */
+    SK_LAYER_CARDS,    /* full-frame title cards, on top of everything */
     SK_LAYER_COUNT
 } sk_layer_kind;
 
-/* Whether a layer is drawn when the scene does not list layers. */
+/* Whether a layer is drawn when the scene does not list layers.
+ * field, mapping and legend are drawn only when a scene lists them. */
 bool sk_layer_default(sk_layer_kind kind);
 
 typedef enum sk_theme {
@@ -60,6 +62,31 @@ typedef enum sk_theme {
     SK_THEME_LIGHT, /* dark text on a light background */
     SK_THEME_COUNT
 } sk_theme;
+
+/* Colours the keys' values are replaced with (video.palette). */
+typedef enum sk_palette {
+    SK_PALETTE_SCENE,     /* the values as the scene gives them */
+    SK_PALETTE_OKABE_ITO, /* key i gets the i'th colour of the colour-blind-safe palette */
+    SK_PALETTE_COUNT
+} sk_palette;
+
+/* Where the legend goes in the plot (legend.corner). */
+typedef enum sk_corner {
+    SK_CORNER_AUTO, /* the corner its box covers the fewest keys in */
+    SK_CORNER_TOP_LEFT,
+    SK_CORNER_TOP_RIGHT,
+    SK_CORNER_BOTTOM_LEFT,
+    SK_CORNER_BOTTOM_RIGHT,
+    SK_CORNER_COUNT
+} sk_corner;
+
+/* The order of the weights panel's bars (panel.order); with more keys than
+ * bars the heaviest are shown, heaviest first, whatever the order. */
+typedef enum sk_panel_order {
+    SK_PANEL_SCENE_ORDER, /* the keys' order in the scene */
+    SK_PANEL_BY_WEIGHT,   /* heaviest first; equal weights: the earlier key first */
+    SK_PANEL_ORDER_COUNT
+} sk_panel_order;
 
 /* The layer's scene-file name ("links"), or NULL. */
 const char *sk_layer_name(sk_layer_kind kind);
@@ -167,6 +194,14 @@ typedef enum sk_formula_slot {
     SK_FORMULA_SLOTS
 } sk_formula_slot;
 
+/* A full-frame title card shown from start to end (seconds), fading in and
+ * out (not in when it starts the video, nor out when it ends it). */
+typedef struct sk_card {
+    double start, end;
+    char *title;    /* never NULL */
+    char *subtitle; /* a smaller line below the title, or NULL */
+} sk_card;
+
 /* A named stretch of the video (a chapter), start to end in seconds. */
 typedef struct sk_section {
     char *name;
@@ -183,13 +218,16 @@ typedef struct sk_scene {
     sk_rgb background;
     double background_alpha; /* 0..1; below 1 only matters for outputs with alpha */
     sk_theme theme;
+    sk_palette palette; /* already applied to the keys' values by the loader */
 
     char *title;          /* never NULL; may be "" */
     sk_caption *captions; /* in the order given */
     int caption_count;
     sk_tex
         formulas[SK_FORMULA_SLOTS]; /* `formulas:` replacements; source NULL keeps the built-in */
-    sk_section *sections;           /* in ascending start time, not overlapping */
+    sk_card *cards; /* in the order given */
+    int card_count;
+    sk_section *sections; /* in ascending start time, not overlapping */
     int section_count;
 
     char *audio_path;    /* an audio file to mux (relative to the working directory), or NULL */
@@ -221,6 +259,9 @@ typedef struct sk_scene {
     sk_layer_kind layer_order[SK_LAYER_COUNT]; /* the layers drawn, bottom first */
     int layer_count;
     double layer_opacity[SK_LAYER_COUNT]; /* 0..1, default 1 */
+    sk_corner legend_corner;              /* default SK_CORNER_AUTO */
+    sk_panel_order panel_order;           /* default SK_PANEL_SCENE_ORDER */
+    bool weight_labels;                   /* keys layer: each key's weight beside it */
 
     sk_animation *animations; /* at most one per target (and layer) */
     int animation_count;
