@@ -4,6 +4,7 @@
 #ifndef SK_DRAW_PAINTER_H
 #define SK_DRAW_PAINTER_H
 
+#include <math.h>
 #include <pango/pangocairo.h>
 #include <stdbool.h>
 
@@ -88,6 +89,14 @@ void sk_measure_text(painter *p, const char *text, const text_style *s, double *
 double sk_fade(double t, double start, double end, double fade_in, double fade_out);
 
 void sk_rounded_rect(cairo_t *cr, sk_rect r, double radius);
+
+/* The area two rectangles share (0 when they do not meet). */
+static inline double sk_rect_overlap(sk_rect a, sk_rect b)
+{
+    double w = fmin(a.x + a.w, b.x + b.w) - fmax(a.x, b.x);
+    double h = fmin(a.y + a.h, b.y + b.h) - fmax(a.y, b.y);
+    return w > 0 && h > 0 ? w * h : 0.0;
+}
 
 /* The colour key i is drawn in: its value, or its scalar on the ramp. */
 sk_rgb sk_key_colour(const painter *p, int i);

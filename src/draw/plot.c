@@ -391,6 +391,53 @@ static void paint_trail(painter *p)
     cairo_restore(cr);
 }
 
+/* How much of box (pixels) the keys' discs and names cover: the sum of the
+ * overlapping areas. Names are measured only when their line meets the box. */
+static double key_label_overlap(painter *p, sk_rect box)
+{
+    double total = 0.0, radius = sk_u(p, KEY_RADIUS), line = sk_u(p, LABEL_SIZE * 1.3);
+    for (int i = 0; i < p->scene->key_count; i++) {
+        const sk_key *key = &p->scene->keys[i];
+        sk_vec2 k = sk_layout_to_px(p->layout, key->at);
+        total +=
+            sk_rect_overlap(box, (sk_rect){k.x - radius, k.y - radius, 2 * radius, 2 * radius});
+        double name_x = k.x + sk_u(p, KEY_RADIUS + 8);
+        sk_rect name = {name_x, k.y - line / 2, 0, line};
+        if (name.y > box.y + box.h || name.y + name.h < box.y || name_x > box.x + box.w)
+            continue;
+        name.w = sk_text_width(p, key->label, LABEL_SIZE, false);
+        total += sk_rect_overlap(box, name);
+    }
+    return total;
+}
+
+/* The query's name beside its ring, on the first side where it covers no
+ * key or key name (above, below, left, right), else where it covers least:
+ * key names sit right of their keys, so above is tried first. */
+static void paint_query_label(painter *p, sk_vec2 q, double reach)
+{
+    const char *text = p->frame->has_output ? "query" : "query: no key in reach";
+    text_style s = {.size = LABEL_SIZE + 4, .bold = true, .color = p->pal->line, .halo = true};
+    double w, h;
+    sk_measure_text(p, text, &s, &w, &h);
+    const sk_vec2 anchor[] = {{0.5, 1.0}, {0.5, 0.0}, {1.0, 0.5}, {0.0, 0.5}};
+    const sk_vec2 at[] = {
+        {q.x, q.y - reach}, {q.x, q.y + reach}, {q.x - reach, q.y}, {q.x + reach, q.y}};
+    int best = 0;
+    double least = INFINITY;
+    for (int i = 0; i < 4 && least > 0.0; i++) {
+        sk_rect box = {at[i].x - anchor[i].x * w, at[i].y - anchor[i].y * h, w, h};
+        double cover = key_label_overlap(p, box);
+        if (cover < least) {
+            least = cover;
+            best = i;
+        }
+    }
+    s.align_x = anchor[best].x;
+    s.align_y = anchor[best].y;
+    sk_draw_text(p, text, at[best].x, at[best].y, &s);
+}
+
 /* The query ring, filled with the output; hollow and dashed when a compact
  * kernel reaches no key, since then there is no output at all. */
 void sk_paint_query(painter *p)
@@ -417,13 +464,5 @@ void sk_paint_query(painter *p)
     sk_set_color(cr, p->pal->line, 1.0);
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
-    /* Above the ring, centred: key labels sit to the right of their keys. */
-    text_style s = {.size = LABEL_SIZE + 4,
-                    .bold = true,
-                    .color = p->pal->line,
-                    .align_x = 0.5,
-                    .align_y = 1.0,
-                    .halo = true};
-    sk_draw_text(p, p->frame->has_output ? "query" : "query: no key in reach", q.x,
-                 q.y - r - sk_u(p, QUERY_RING), &s);
+    paint_query_label(p, q, r + sk_u(p, QUERY_RING));
 }
