@@ -69,7 +69,7 @@ static void test_mp4_stream_properties(void **state)
 {
     (void)state;
     const char *out = SK_TEST_TMP "/tiny.mp4";
-    render_ok((const char *const[]){"render", TINY, "-o", out, "-y", "-q", NULL});
+    render_ok((const char *const[]){"render", TINY, "-o", out, "-y", "--quiet", NULL});
     run_result probe = run_program((const char *const[]){
         "ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",
         "stream=codec_name,pix_fmt,width,height,avg_frame_rate,nb_read_frames,color_space,"
@@ -135,7 +135,7 @@ static void test_png_query_pixel_is_the_blend(void **state)
     (void)state;
     const char *pattern = SK_TEST_TMP "/tiny_png/f_%03d.png";
     remove_tree(SK_TEST_TMP "/tiny_png");
-    render_ok((const char *const[]){"render", TINY, "-o", pattern, "-y", "-q", NULL});
+    render_ok((const char *const[]){"render", TINY, "-o", pattern, "-y", "--quiet", NULL});
     char path[512];
     for (int f = 0; f < TINY_FRAMES; f++) {
         snprintf(path, sizeof path, pattern, f);
@@ -177,8 +177,8 @@ static void test_frame_range(void **state)
     (void)state;
     const char *pattern = SK_TEST_TMP "/tiny_range/r_%02d.png";
     remove_tree(SK_TEST_TMP "/tiny_range");
-    render_ok(
-        (const char *const[]){"render", TINY, "-o", pattern, "--frames", "3:6", "-y", "-q", NULL});
+    render_ok((const char *const[]){"render", TINY, "-o", pattern, "--frames", "3:6", "-y",
+                                    "--quiet", NULL});
     char path[512];
     for (int f = 0; f < TINY_FRAMES; f++) {
         snprintf(path, sizeof path, pattern, f);
@@ -192,7 +192,7 @@ static void test_size_and_fps_override(void **state)
     (void)state;
     const char *out = SK_TEST_TMP "/tiny_override.mp4";
     render_ok((const char *const[]){"render", TINY, "-o", out, "--size", "256x144", "--fps", "6",
-                                    "-y", "-q", NULL});
+                                    "-y", "--quiet", NULL});
     run_result probe = run_program((const char *const[]){
         "ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",
         "stream=width,height,avg_frame_rate,nb_read_frames", "-of", "default=nw=1", out, NULL});

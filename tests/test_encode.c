@@ -28,7 +28,7 @@
 #define H 180
 #define FPS 30
 #define MP4_FRAMES 12
-#define PAD 24 /* extra bytes per row, so a stride != 4 * width is exercised */
+#define PAD 24        /* extra bytes per row, so a stride != 4 * width is exercised */
 #define TOLERANCE 6.0 /* of 255, per channel, for the lossy MP4 round trip */
 
 /* ---- files --------------------------------------------------------------- */
@@ -102,7 +102,7 @@ typedef struct rgb8 {
 
 /* Twelve distinct colours, well inside the gamut so nothing clips. */
 static const rgb8 palette[MP4_FRAMES] = {
-    {200, 40, 60},  {40, 180, 90},  {50, 80, 200},  {220, 200, 40},
+    {200, 40, 60},  {40, 180, 90},   {50, 80, 200},  {220, 200, 40},
     {30, 30, 30},   {230, 230, 230}, {140, 60, 170}, {20, 160, 170},
     {240, 130, 30}, {100, 100, 100}, {90, 200, 220}, {170, 110, 80},
 };
@@ -135,8 +135,14 @@ static void fill_pattern(uint8_t *buf, int width, int height, int stride, int fr
 
 static sk_sink_options mp4_options(const char *path)
 {
-    return (sk_sink_options){.path = path, .format = SK_FORMAT_MP4, .width = W, .height = H,
-                             .fps = FPS, .crf = 18, .preset = "veryfast"};
+    return (sk_sink_options){.path = path,
+                             .format = SK_FORMAT_MP4,
+                             .width = W,
+                             .height = H,
+                             .fps = FPS,
+                             .crf = 18,
+                             .preset = "veryfast",
+                             .png_compression = -1};
 }
 
 /* Opens an MP4 sink and writes n solid frames from the palette. */
@@ -205,23 +211,23 @@ static void test_format_rejects(void **state)
     (void)state;
     sk_error err = {0};
     sk_format got;
-    assert_int_equal(sk_format_from_path("out/intro.mov", &got, &err), SK_EINPUT);
+    assert_int_equal(sk_format_from_path("out/intro.avi", &got, &err), SK_EINPUT);
     assert_string_equal(err.message,
-                        "out/intro.mov: cannot tell the output format from the extension; "
-                        "use .mp4, or a PNG pattern like out/f_%05d.png");
+                        "out/intro.avi: cannot tell the output format from the extension; "
+                        "use .mp4, .webm, .mov, .gif, or a PNG pattern like out/f_%05d.png");
     expect_bad_path("out/intro");
     expect_bad_path("out/intro.mp4.tmp");
-    expect_bad_path("out/frame.png");     /* a PNG needs a frame number */
-    expect_bad_path("out/100%%.png");     /* %% alone is not a frame number */
-    expect_bad_path("out/f_%s.png");      /* not an integer */
-    expect_bad_path("out/f_%d_%d.png");   /* two numbers */
-    expect_bad_path("out/f_%ld.png");     /* length modifiers are not ours to pass on */
+    expect_bad_path("out/frame.png");   /* a PNG needs a frame number */
+    expect_bad_path("out/100%%.png");   /* %% alone is not a frame number */
+    expect_bad_path("out/f_%s.png");    /* not an integer */
+    expect_bad_path("out/f_%d_%d.png"); /* two numbers */
+    expect_bad_path("out/f_%ld.png");   /* length modifiers are not ours to pass on */
     expect_bad_path("out/f_%-5d.png");
     expect_bad_path("out/f_%.3d.png");
-    expect_bad_path("out/f_%123d.png");   /* absurd width */
-    expect_bad_path("out/f_%d%.png");     /* a stray % */
-    expect_bad_path("out/f_%05d.jpg");    /* a pattern, but not for PNG */
-    expect_bad_path("out/f_%05d.mp4");    /* an MP4 is one file */
+    expect_bad_path("out/f_%123d.png"); /* absurd width */
+    expect_bad_path("out/f_%d%.png");   /* a stray % */
+    expect_bad_path("out/f_%05d.jpg");  /* a pattern, but not for PNG */
+    expect_bad_path("out/f_%05d.mp4");  /* an MP4 is one file */
 }
 
 static void test_needs_even_size(void **state)
@@ -253,8 +259,7 @@ static void test_frame_paths(void **state)
     expect_frame_path(SK_FORMAT_PNG_SEQUENCE, "f_%03d.png", 12345, "f_12345.png");
     expect_frame_path(SK_FORMAT_PNG_SEQUENCE, "f_%d.png", 0, "f_0.png");
     /* beyond INT_MAX: the index is 64-bit even though the pattern says %d */
-    expect_frame_path(SK_FORMAT_PNG_SEQUENCE, "f_%d.png", INT64_C(5000000000),
-                      "f_5000000000.png");
+    expect_frame_path(SK_FORMAT_PNG_SEQUENCE, "f_%d.png", INT64_C(5000000000), "f_5000000000.png");
 }
 
 static void test_frame_path_errors(void **state)
@@ -384,8 +389,7 @@ static void check_frame_colour(const AVFrame *f, int index)
     double expect[3] = {want.r, want.g, want.b};
     for (int c = 0; c < 3; c++)
         if (fabs(rgb[c] - expect[c]) > TOLERANCE)
-            fail_msg("frame %d channel %d: decoded %.1f, wrote %.0f", index, c, rgb[c],
-                     expect[c]);
+            fail_msg("frame %d channel %d: decoded %.1f, wrote %.0f", index, c, rgb[c], expect[c]);
 }
 
 static void check_stream(const AVStream *st)
@@ -492,7 +496,7 @@ static void test_mp4_bad_options(void **state)
     sk_sink_options bad[5];
     for (int i = 0; i < 5; i++)
         bad[i] = mp4_options(path);
-    bad[0].crf = -1;
+    bad[0].crf = -2; /* -1 is the codec's default */
     bad[1].crf = 52;
     bad[2].preset = "veryfastt";
     bad[3].fps = 0;
@@ -518,6 +522,8 @@ static void test_missing_directory(void **state)
     snprintf(png, sizeof png, "%s/f_%%03d.png", missing);
     sk_sink_options o[2] = {mp4_options(mp4), mp4_options(png)};
     o[1].format = SK_FORMAT_PNG_SEQUENCE;
+    o[1].crf = -1; /* a PNG sequence takes neither */
+    o[1].preset = NULL;
     for (int i = 0; i < 2; i++) {
         sk_sink *sink = NULL;
         sk_error err = {0};
@@ -651,8 +657,8 @@ static void check_png(const char *path, int frame)
             rgb8 c = pattern_pixel(x, y, frame);
             uint32_t want = (uint32_t)c.r << 16 | (uint32_t)c.g << 8 | c.b;
             if ((got & 0xffffff) != want)
-                fail_msg("%s (%d,%d): got %06x, wrote %06x", path, x, y,
-                         (unsigned)(got & 0xffffff), (unsigned)want);
+                fail_msg("%s (%d,%d): got %06x, wrote %06x", path, x, y, (unsigned)(got & 0xffffff),
+                         (unsigned)want);
         }
     cairo_surface_destroy(s);
 }
@@ -663,8 +669,13 @@ static void test_png_sequence(void **state)
     char dir[512], pattern[600], path[620];
     fresh_dir(dir, sizeof dir, "png");
     snprintf(pattern, sizeof pattern, "%s/f_%%03d.png", dir);
-    sk_sink_options o = {.path = pattern, .format = SK_FORMAT_PNG_SEQUENCE, .width = PNG_W,
-                         .height = PNG_H, .fps = FPS};
+    sk_sink_options o = {.path = pattern,
+                         .format = SK_FORMAT_PNG_SEQUENCE,
+                         .crf = -1,
+                         .png_compression = -1,
+                         .width = PNG_W,
+                         .height = PNG_H,
+                         .fps = FPS};
     sk_sink *sink = NULL;
     sk_error err = {0};
     if (sk_sink_open(&o, &sink, &err) != SK_OK)
@@ -703,8 +714,13 @@ static void test_png_frame_failure(void **state)
     snprintf(pattern, sizeof pattern, "%s/f_%%d.png", dir);
     snprintf(blocked, sizeof blocked, "%s/f_1.png", dir);
     assert_int_equal(mkdir(blocked, 0777), 0);
-    sk_sink_options o = {.path = pattern, .format = SK_FORMAT_PNG_SEQUENCE, .width = PNG_W,
-                         .height = PNG_H, .fps = FPS};
+    sk_sink_options o = {.path = pattern,
+                         .format = SK_FORMAT_PNG_SEQUENCE,
+                         .crf = -1,
+                         .png_compression = -1,
+                         .width = PNG_W,
+                         .height = PNG_H,
+                         .fps = FPS};
     sk_sink *sink = NULL;
     sk_error err = {0};
     assert_int_equal(sk_sink_open(&o, &sink, &err), SK_OK);

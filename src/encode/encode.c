@@ -24,18 +24,32 @@
 
 /* One row per output format; adding a format is a row plus a backend. */
 typedef struct format_row {
-    const char *extension; /* matched case-insensitively at the end of the path */
-    const char *name;      /* for messages */
-    bool sequence;         /* one file per frame, named by a %d pattern */
-    bool needs_even_size;  /* 4:2:0 chroma subsampling halves both sides */
+    const char *short_name; /* for --format */
+    const char *extension;  /* matched case-insensitively at the end of the path */
+    const char *name;       /* for messages */
+    bool sequence;          /* one file per frame, named by a %d pattern */
+    bool needs_even_size;   /* 4:2:0 (or 4:2:2) chroma subsampling halves a side */
+    bool alpha;             /* can keep the frame's alpha (--transparent) */
     const sk_sink_ops *ops;
 } format_row;
 
 static const format_row formats[] = {
-    [SK_FORMAT_MP4] = {".mp4", "MP4 (H.264, yuv420p)", false, true, &sk_mp4_sink_ops},
-    [SK_FORMAT_PNG_SEQUENCE] = {".png", "PNG sequence", true, false, &sk_png_sink_ops},
+    [SK_FORMAT_MP4] = {"mp4", ".mp4", "MP4 (H.264/H.265)", false, true, false, &sk_video_sink_ops},
+    [SK_FORMAT_WEBM] = {"webm", ".webm", "WebM (VP9)", false, true, true, &sk_video_sink_ops},
+    [SK_FORMAT_MOV] = {"mov", ".mov", "MOV (ProRes)", false, true, true, &sk_video_sink_ops},
+    [SK_FORMAT_GIF] = {"gif", ".gif", "GIF", false, false, false, &sk_gif_sink_ops},
+    [SK_FORMAT_PNG_SEQUENCE] = {"png", ".png", "a PNG sequence", true, false, true,
+                                &sk_png_sink_ops},
 };
 #define FORMAT_COUNT (sizeof formats / sizeof formats[0])
+
+/* --codec names, indexed by sk_codec. */
+static const char *const codec_names[] = {
+    [SK_CODEC_H264] = "h264",
+    [SK_CODEC_H265] = "h265",
+    [SK_CODEC_VP9] = "vp9",
+    [SK_CODEC_PRORES] = "prores",
+};
 
 static const format_row *row_of(sk_format format)
 {
@@ -204,8 +218,46 @@ sk_status sk_format_from_path(const char *path, sk_format *format, sk_error *err
                             path);
     return sk_error_set(err, SK_EINPUT,
                         "%s: cannot tell the output format from the extension; use .mp4, "
-                        "or a PNG pattern like out/f_%%05d.png",
+                        ".webm, .mov, .gif, or a PNG pattern like out/f_%%05d.png",
                         path);
+}
+
+sk_status sk_format_from_name(const char *name, const char *path, sk_format *format, sk_error *err)
+{
+    size_t i = 0;
+    while (i < FORMAT_COUNT && strcmp(name, formats[i].short_name) != 0)
+        i++;
+    if (i == FORMAT_COUNT)
+        return sk_error_set(err, SK_EINPUT,
+                            "--format: expected mp4, webm, mov, gif or png, found '%s'", name);
+    for (size_t j = 0; j < FORMAT_COUNT; j++)
+        if (j != i && ends_with_ci(path, formats[j].extension))
+            return sk_error_set(err, SK_EINPUT, "%s: the extension says %s but --format says %s",
+                                path, formats[j].short_name, name);
+    if (formats[i].sequence) {
+        char scratch[PATH_BYTES];
+        sk_status status = expand_pattern(path, 0, scratch, sizeof scratch, err);
+        if (status != SK_OK)
+            return status;
+    }
+    *format = (sk_format)i;
+    return SK_OK;
+}
+
+const char *sk_format_name(sk_format format)
+{
+    const format_row *row = row_of(format);
+    return row ? row->short_name : "unknown";
+}
+
+bool sk_codec_from_name(const char *name, sk_codec *codec)
+{
+    for (size_t i = 0; i < sizeof codec_names / sizeof codec_names[0]; i++)
+        if (codec_names[i] && strcmp(name, codec_names[i]) == 0) {
+            *codec = (sk_codec)i;
+            return true;
+        }
+    return false;
 }
 
 bool sk_format_needs_even_size(sk_format format)
@@ -240,6 +292,34 @@ struct sk_sink {
     sink_state state; /* sticky: after a failure every call refuses */
 };
 
+/* An option given for a format it does not apply to is the user's mistake,
+ * not something to ignore silently. (Which codec a container takes, and
+ * whether a codec has a crf or presets, are the video backend's to check.) */
+static sk_status check_applicable(const sk_sink_options *o, const format_row *row, sk_error *err)
+{
+    const char *option = NULL;
+    if (o->transparent && !row->alpha)
+        return sk_error_set(err, SK_EINPUT,
+                            "%s: --transparent needs an output that keeps alpha: .webm, .mov or "
+                            "a PNG sequence; %s has none",
+                            o->path, row->name);
+    bool video = row->ops == &sk_video_sink_ops;
+    if (!video && o->crf >= 0)
+        option = "--crf";
+    else if (!video && o->preset)
+        option = "--preset";
+    else if (!video && o->codec != SK_CODEC_DEFAULT)
+        option = "--codec";
+    else if (o->format != SK_FORMAT_GIF && o->gif_width > 0)
+        option = "--gif-width";
+    else if (o->format != SK_FORMAT_PNG_SEQUENCE && o->png_compression >= 0)
+        option = "--png-compression";
+    if (option)
+        return sk_error_set(err, SK_EINPUT, "%s: %s does not apply to %s; leave it out", o->path,
+                            option, row->name);
+    return SK_OK;
+}
+
 static sk_status check_options(const sk_sink_options *o, const format_row *row, sk_error *err)
 {
     if (o->width <= 0 || o->height <= 0 || o->width > MAX_SIDE || o->height > MAX_SIDE)
@@ -250,6 +330,9 @@ static sk_status check_options(const sk_sink_options *o, const format_row *row, 
                             o->path, row->name, o->width, o->height);
     if (o->fps <= 0)
         return sk_error_set(err, SK_EINPUT, "%s: frame rate %d must be positive", o->path, o->fps);
+    sk_status status = check_applicable(o, row, err);
+    if (status != SK_OK)
+        return status;
     if (row->sequence) {
         char scratch[PATH_BYTES];
         return expand_pattern(o->path, 0, scratch, sizeof scratch, err);
@@ -387,4 +470,29 @@ sk_status sk_av_convert(struct SwsContext *sws, const uint8_t *bgra, int stride,
         return sk_error_set(err, SK_ERUNTIME, "%s: pixel conversion gave %d rows of %d", path, rc,
                             frame->height);
     return SK_OK;
+}
+
+/* Straight = premultiplied x 255 / alpha, rounded; fully transparent pixels
+ * stay all zero. */
+static void unpremultiply(const uint8_t *src, int stride, uint8_t *dst, int width, int height)
+{
+    for (int y = 0; y < height; y++) {
+        const uint8_t *in = src + (size_t)y * stride;
+        uint8_t *out = dst + (size_t)y * 4 * width;
+        for (int x = 0; x < 4 * width; x += 4) {
+            unsigned a = in[x + 3];
+            for (int c = 0; c < 3; c++)
+                out[x + c] = a == 0 ? 0 : a == 255 ? in[x + c] : (in[x + c] * 255u + a / 2) / a;
+            out[x + 3] = (uint8_t)a;
+        }
+    }
+}
+
+sk_status sk_av_convert_straight(struct SwsContext *sws, const uint8_t *bgra, int stride,
+                                 uint8_t **scratch, AVFrame *frame, const char *path, sk_error *err)
+{
+    if (!*scratch && !(*scratch = malloc((size_t)4 * frame->width * frame->height)))
+        return sk_error_nomem(err);
+    unpremultiply(bgra, stride, *scratch, frame->width, frame->height);
+    return sk_av_convert(sws, *scratch, 4 * frame->width, frame, path, err);
 }

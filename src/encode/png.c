@@ -6,7 +6,9 @@
  *
  * Pixels go out as RGB24: our frames are opaque, so premultiplied BGRA is
  * plain BGRA and dropping alpha loses nothing; RGB24 is also 3/4 of the
- * bytes to compress. swscale does the exact byte shuffle (no scaling). */
+ * bytes to compress. With --transparent they go out as RGBA with straight
+ * alpha, as PNG defines it. swscale does the exact byte shuffle (no
+ * scaling). */
 #include <stdlib.h>
 
 #include <libavcodec/avcodec.h>
@@ -26,7 +28,8 @@
  * 1-3 share zlib's fast strategy, so 1 buys no speed over 3. Flat and
  * smooth frames compress best unfiltered: at level 3 no filter beat "none"
  * on any of the three. */
-#define PNG_COMPRESSION_LEVEL 3
+#define PNG_DEFAULT_COMPRESSION 3
+#define PNG_COMPRESSION_MAX 9 /* zlib's best */
 #define PNG_PREDICTION "none"
 /* Bytes for one frame's file name (Linux's PATH_MAX). */
 #define PNG_PATH_BYTES 4096
@@ -35,9 +38,16 @@ typedef struct png_sink {
     const char *pattern; /* borrowed from the sink (see sinks.h) */
     AVCodecContext *encoder;
     struct SwsContext *sws;
-    AVFrame *frame;   /* rgb24, reused for every frame */
-    AVPacket *packet; /* reused; unreferenced after every file */
+    AVFrame *frame;    /* rgb24 or rgba, reused for every frame */
+    AVPacket *packet;  /* reused; unreferenced after every file */
+    uint8_t *straight; /* straight-alpha scratch image, only with --transparent */
+    bool transparent;
 } png_sink;
+
+static enum AVPixelFormat pixel_format(const png_sink *s)
+{
+    return s->transparent ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24;
+}
 
 static sk_status open_encoder(png_sink *s, const sk_sink_options *o, sk_error *err)
 {
@@ -49,9 +59,10 @@ static sk_status open_encoder(png_sink *s, const sk_sink_options *o, sk_error *e
         return sk_error_nomem(err);
     s->encoder->width = o->width;
     s->encoder->height = o->height;
-    s->encoder->pix_fmt = AV_PIX_FMT_RGB24;
+    s->encoder->pix_fmt = pixel_format(s);
     s->encoder->time_base = (AVRational){1, o->fps}; /* required, though unused */
-    s->encoder->compression_level = PNG_COMPRESSION_LEVEL;
+    s->encoder->compression_level =
+        o->png_compression >= 0 ? o->png_compression : PNG_DEFAULT_COMPRESSION;
     /* One thread: with frame threading each packet would come out frames
      * later, and the file for frame N must exist when write(N) returns. */
     s->encoder->thread_count = 1;
@@ -66,12 +77,11 @@ static sk_status open_encoder(png_sink *s, const sk_sink_options *o, sk_error *e
 
 static sk_status open_converter(png_sink *s, int width, int height, sk_error *err)
 {
-    s->sws = sws_getContext(width, height, AV_PIX_FMT_BGRA, width, height, AV_PIX_FMT_RGB24,
+    s->sws = sws_getContext(width, height, AV_PIX_FMT_BGRA, width, height, pixel_format(s),
                             SWS_POINT, NULL, NULL, NULL);
     if (!s->sws)
-        return sk_error_set(err, SK_ERUNTIME, "%s: cannot set up BGRA to RGB24 conversion",
-                            s->pattern);
-    return sk_av_frame_new(AV_PIX_FMT_RGB24, width, height, &s->frame, s->pattern, err);
+        return sk_error_set(err, SK_ERUNTIME, "%s: cannot set up the BGRA conversion", s->pattern);
+    return sk_av_frame_new(pixel_format(s), width, height, &s->frame, s->pattern, err);
 }
 
 /* Creates and removes a temporary file in the sequence's directory, so that
@@ -92,15 +102,20 @@ static void png_free(void *state)
     if (!s)
         return;
     sk_av_release(&s->encoder, &s->sws, &s->frame, &s->packet);
+    free(s->straight);
     free(s);
 }
 
 static sk_status png_open(const sk_sink_options *o, void **state, sk_error *err)
 {
+    if (o->png_compression < -1 || o->png_compression > PNG_COMPRESSION_MAX)
+        return sk_error_set(err, SK_EINPUT, "%s: png compression %d is outside 0..%d", o->path,
+                            o->png_compression, PNG_COMPRESSION_MAX);
     png_sink *s = calloc(1, sizeof *s);
     if (!s)
         return sk_error_nomem(err);
     s->pattern = o->path;
+    s->transparent = o->transparent;
     sk_status status = probe_directory(s, err);
     if (status == SK_OK)
         status = open_encoder(s, o, err);
@@ -147,7 +162,9 @@ static sk_status png_write(void *state, int64_t frame_index, const uint8_t *bgra
     sk_status status = sk_format_frame_path(SK_FORMAT_PNG_SEQUENCE, s->pattern, frame_index, path,
                                             sizeof path, err);
     if (status == SK_OK)
-        status = sk_av_convert(s->sws, bgra, stride, s->frame, path, err);
+        status = s->transparent ? sk_av_convert_straight(s->sws, bgra, stride, &s->straight,
+                                                         s->frame, path, err)
+                                : sk_av_convert(s->sws, bgra, stride, s->frame, path, err);
     if (status == SK_OK)
         status = encode_frame(s, path, err);
     if (status == SK_OK)

@@ -30,7 +30,8 @@ typedef struct sk_sink_ops {
     void (*free)(void *state);
 } sk_sink_ops;
 
-extern const sk_sink_ops sk_mp4_sink_ops;
+extern const sk_sink_ops sk_video_sink_ops; /* mp4, webm, mov (video.c) */
+extern const sk_sink_ops sk_gif_sink_ops;
 extern const sk_sink_ops sk_png_sink_ops;
 
 /* "<path>: <what>: <libav's text for averr>" as SK_ERUNTIME (SK_ENOMEM for
@@ -45,6 +46,14 @@ sk_status sk_av_frame_new(enum AVPixelFormat format, int width, int height, AVFr
  * making frame writable (an encoder may still hold a reference to it). */
 sk_status sk_av_convert(struct SwsContext *sws, const uint8_t *bgra, int stride, AVFrame *frame,
                         const char *path, sk_error *err);
+
+/* Converts a BGRA image as sk_av_convert does, but first turns Cairo's
+ * premultiplied alpha into the straight alpha that encoders keeping alpha
+ * expect (else every antialiased edge comes out dark). *scratch is a buffer
+ * the caller owns and frees with free(); it is allocated on first use. */
+sk_status sk_av_convert_straight(struct SwsContext *sws, const uint8_t *bgra, int stride,
+                                 uint8_t **scratch, AVFrame *frame, const char *path,
+                                 sk_error *err);
 
 /* Releases the encoding state both formats keep; each pointer may be NULL
  * and is set to NULL. */

@@ -1,0 +1,207 @@
+/* concat.c — joins range renders by stream copy: each part is demuxed and
+ * its video packets are muxed into one file, timestamps shifted so that
+ * each part follows the one before it. Nothing is decoded or re-encoded,
+ * so this costs only I/O, and the joined file's frames are exactly the
+ * parts' frames.
+ *
+ * Parts are compatible when a decoder set up for the first can decode them
+ * all: same codec, size, pixel format, frame rate, time base and the same
+ * codec setup bytes (SPS/PPS for H.264, ...). Each part starts on a keyframe
+ * with a closed GOP (video.c), so no frame refers across a joint. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libavformat/avformat.h>
+
+#include "encode.h"
+#include "sinks.h"
+#include "../fileio/fileio.h"
+
+typedef struct part {
+    const char *path;
+    AVFormatContext *demux;
+    AVStream *video; /* the part's video stream, owned by demux */
+} part;
+
+static void close_part(part *p)
+{
+    avformat_close_input(&p->demux);
+    p->video = NULL;
+}
+
+static sk_status open_part(part *p, const char *path, sk_error *err)
+{
+    p->path = path;
+    int rc = avformat_open_input(&p->demux, path, NULL, NULL);
+    if (rc < 0)
+        return sk_av_error(err, path, "cannot open part", rc);
+    rc = avformat_find_stream_info(p->demux, NULL);
+    if (rc < 0)
+        return sk_av_error(err, path, "cannot read part", rc);
+    rc = av_find_best_stream(p->demux, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+    if (rc < 0)
+        return sk_error_set(err, SK_EINPUT, "%s: part has no video stream", path);
+    p->video = p->demux->streams[rc];
+    return SK_OK;
+}
+
+/* What differs between two parts' video streams, or NULL. */
+static const char *difference(const AVStream *a, const AVStream *b)
+{
+    const AVCodecParameters *x = a->codecpar, *y = b->codecpar;
+    if (x->codec_id != y->codec_id)
+        return "codec";
+    if (x->width != y->width || x->height != y->height)
+        return "frame size";
+    if (x->format != y->format)
+        return "pixel format";
+    if (av_cmp_q(a->avg_frame_rate, b->avg_frame_rate) != 0 &&
+        av_cmp_q(a->r_frame_rate, b->r_frame_rate) != 0)
+        return "frame rate";
+    if (av_cmp_q(a->time_base, b->time_base) != 0)
+        return "time base";
+    if (x->extradata_size != y->extradata_size ||
+        (x->extradata_size > 0 && memcmp(x->extradata, y->extradata, (size_t)x->extradata_size)))
+        return "codec setup (encoder settings)";
+    return NULL;
+}
+
+/* Opens every part and checks each against the first. */
+static sk_status open_parts(part *parts, const char *const *paths, int count, sk_error *err)
+{
+    for (int i = 0; i < count; i++) {
+        sk_status status = open_part(&parts[i], paths[i], err);
+        if (status != SK_OK)
+            return status;
+        const char *what = i > 0 ? difference(parts[0].video, parts[i].video) : NULL;
+        if (what)
+            return sk_error_set(err, SK_EINPUT, "%s: its %s differs from the first part's (%s)",
+                                paths[i], what, paths[0]);
+    }
+    return SK_OK;
+}
+
+static sk_status open_output(AVFormatContext **mux, AVStream **stream, const part *first,
+                             const char *out, const char *tmp_path, sk_error *err)
+{
+    sk_format format;
+    sk_status status = sk_format_from_path(out, &format, err);
+    if (status != SK_OK)
+        return status;
+    if (format != SK_FORMAT_MP4 && format != SK_FORMAT_WEBM && format != SK_FORMAT_MOV)
+        return sk_error_set(err, SK_EINPUT, "%s: concat writes .mp4, .webm or .mov", out);
+    int rc = avformat_alloc_output_context2(mux, NULL, sk_format_name(format), tmp_path);
+    if (rc < 0)
+        return sk_av_error(err, out, "cannot set up the muxer", rc);
+    if (!(*stream = avformat_new_stream(*mux, NULL)))
+        return sk_error_nomem(err);
+    rc = avcodec_parameters_copy((*stream)->codecpar, first->video->codecpar);
+    if (rc < 0)
+        return sk_av_error(err, out, "cannot copy the stream's parameters", rc);
+    /* The demuxer's tag may not be the muxer's; keep only hvc1, the one tag
+     * we choose on purpose (video.c), and let the muxer pick the rest. */
+    if ((*stream)->codecpar->codec_tag != MKTAG('h', 'v', 'c', '1'))
+        (*stream)->codecpar->codec_tag = 0;
+    (*stream)->time_base = first->video->time_base;
+    (*stream)->avg_frame_rate = first->video->avg_frame_rate;
+    (*stream)->r_frame_rate = first->video->r_frame_rate;
+    rc = avio_open(&(*mux)->pb, tmp_path, AVIO_FLAG_WRITE);
+    if (rc < 0)
+        return sk_av_error(err, out, "cannot open the temporary file", rc);
+    AVDictionary *options = NULL;
+    if (format != SK_FORMAT_WEBM)
+        rc = av_dict_set(&options, "movflags", "+faststart", 0);
+    if (rc >= 0)
+        rc = avformat_write_header(*mux, &options);
+    av_dict_free(&options);
+    if (rc < 0)
+        return sk_av_error(err, out, "cannot write the header", rc);
+    return SK_OK;
+}
+
+/* Copies one part's video packets, shifted by *offset (in the output's
+ * time base), and advances *offset past the part's last frame. */
+static sk_status copy_part(const part *p, AVFormatContext *mux, AVStream *stream, int64_t *offset,
+                           const char *out, sk_error *err)
+{
+    AVPacket *packet = av_packet_alloc();
+    if (!packet)
+        return sk_error_nomem(err);
+    int64_t end = *offset;
+    int rc;
+    sk_status status = SK_OK;
+    while ((rc = av_read_frame(p->demux, packet)) >= 0) {
+        if (packet->stream_index != p->video->index) {
+            av_packet_unref(packet);
+            continue;
+        }
+        av_packet_rescale_ts(packet, p->video->time_base, stream->time_base);
+        int64_t duration =
+            packet->duration > 0
+                ? packet->duration
+                : av_rescale_q(1, av_inv_q(p->video->avg_frame_rate), stream->time_base);
+        if (packet->pts != AV_NOPTS_VALUE && packet->pts + *offset + duration > end)
+            end = packet->pts + *offset + duration;
+        if (packet->pts != AV_NOPTS_VALUE)
+            packet->pts += *offset;
+        if (packet->dts != AV_NOPTS_VALUE)
+            packet->dts += *offset;
+        packet->stream_index = stream->index;
+        packet->pos = -1;
+        rc = av_interleaved_write_frame(mux, packet);
+        if (rc < 0) {
+            status = sk_av_error(err, out, "cannot write", rc);
+            break;
+        }
+    }
+    if (status == SK_OK && rc != AVERROR_EOF)
+        status = sk_av_error(err, p->path, "cannot read part", rc);
+    av_packet_free(&packet);
+    *offset = end;
+    return status;
+}
+
+sk_status sk_concat(const char *const *paths, int count, const char *out, bool overwrite,
+                    sk_error *err)
+{
+    if (count < 1)
+        return sk_error_set(err, SK_EINPUT, "concat needs at least one part");
+    if (!overwrite && access(out, F_OK) == 0)
+        return sk_error_set(err, SK_EINPUT, "%s already exists; use -y to overwrite it", out);
+    part *parts = calloc((size_t)count, sizeof *parts);
+    if (!parts)
+        return sk_error_nomem(err);
+    sk_tempfile tmp = SK_TEMPFILE_EMPTY;
+    AVFormatContext *mux = NULL;
+    AVStream *stream = NULL;
+    sk_status status = open_parts(parts, paths, count, err);
+    if (status == SK_OK)
+        status = sk_make_parent_dirs(out, err);
+    if (status == SK_OK)
+        status = sk_tempfile_create(&tmp, out, err);
+    if (status == SK_OK)
+        status = sk_tempfile_close(&tmp, out, err);
+    if (status == SK_OK)
+        status = open_output(&mux, &stream, &parts[0], out, tmp.path, err);
+    int64_t offset = 0;
+    for (int i = 0; status == SK_OK && i < count; i++)
+        status = copy_part(&parts[i], mux, stream, &offset, out, err);
+    int rc = 0;
+    if (status == SK_OK && (rc = av_write_trailer(mux)) < 0)
+        status = sk_av_error(err, out, "cannot write the index", rc);
+    if (status == SK_OK && (rc = avio_closep(&mux->pb)) < 0)
+        status = sk_av_error(err, out, "cannot write", rc);
+    if (status == SK_OK)
+        status = sk_tempfile_commit(&tmp, out, err);
+    if (mux) {
+        avio_closep(&mux->pb);
+        avformat_free_context(mux);
+    }
+    sk_tempfile_abandon(&tmp);
+    for (int i = 0; i < count; i++)
+        close_part(&parts[i]);
+    free(parts);
+    return status;
+}
