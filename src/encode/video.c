@@ -348,7 +348,16 @@ static sk_status open_converter(video_sink *s, sk_error *err)
     if (rc < 0)
         return sk_av_error(err, s->path, "cannot select BT.709 for the conversion",
                            AVERROR(ENOTSUP));
-    return sk_av_frame_new(target, w, h, &s->frame, s->path, err);
+    sk_status status = sk_av_frame_new(target, w, h, &s->frame, s->path, err);
+    if (status != SK_OK)
+        return status;
+    /* The frame's own tags too: ProRes writes them into every frame header,
+     * where decoders read them (mov has no other place they survive). */
+    s->frame->color_primaries = AVCOL_PRI_BT709;
+    s->frame->color_trc = AVCOL_TRC_BT709;
+    s->frame->colorspace = AVCOL_SPC_BT709;
+    s->frame->color_range = AVCOL_RANGE_MPEG;
+    return SK_OK;
 }
 
 static void video_free(void *state)
