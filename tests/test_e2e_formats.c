@@ -393,6 +393,43 @@ static void test_concat_webm_equals_whole(void **state)
     concat_equals_whole("webm");
 }
 
+/* Lossy H.264 with B-frames: a range of 2 or 3 frames may have no B-frame
+ * (no decoding delay) while its neighbours have one. The join must still
+ * give every frame once, in order, with timestamps a decoder accepts. */
+static void test_concat_parts_with_different_delays(void **state)
+{
+    (void)state;
+    setup_dir();
+    const char *ranges[5] = {"0:2", "2:4", "4:7", "7:9", "9:12"}; /* 12 x i / 5 */
+    char parts[5][64];
+    for (int i = 0; i < 5; i++) {
+        snprintf(parts[i], sizeof parts[i], DIR "/lossy%d.mp4", i);
+        render_ok((const char *const[]){"render", TINY, "-o", parts[i], "--frames", ranges[i],
+                                        "--quiet", NULL});
+    }
+    render_ok((const char *const[]){"concat", parts[0], parts[1], parts[2], parts[3], parts[4],
+                                    "-o", DIR "/lossy.mp4", "--quiet", NULL});
+    expect_stream(DIR "/lossy.mp4",
+                  (expected_stream){"h264", "avc1", "yuv420p", "320", "180", "12", true});
+    /* Decoding reports nothing: no timestamp or reference errors. */
+    run_result r = run_program((const char *const[]){"ffmpeg", "-v", "warning", "-i",
+                                                     DIR "/lossy.mp4", "-f", "null", "-", NULL});
+    assert_int_equal(r.exit_code, 0);
+    assert_string_equal(r.err, "");
+    run_result_free(&r);
+    /* Presentation times are the frames' own: 0, 1/12, ..., 11/12 s. */
+    r = run_program((const char *const[]){"ffprobe", "-v", "error", "-show_entries",
+                                          "frame=pts_time", "-of", "csv=p=0", DIR "/lossy.mp4",
+                                          NULL});
+    assert_int_equal(r.exit_code, 0);
+    int n = 0;
+    for (char *line = strtok(r.out, "\n"); line; line = strtok(NULL, "\n"), n++)
+        if (fabs(atof(line) - n / 12.0) > 1e-3)
+            fail_msg("frame %d shown at %s s", n, line);
+    assert_int_equal(n, 12);
+    run_result_free(&r);
+}
+
 static void test_concat_refuses_incompatible(void **state)
 {
     (void)state;
@@ -505,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_quality_presets),
         cmocka_unit_test(test_concat_mp4_equals_whole),
         cmocka_unit_test(test_concat_webm_equals_whole),
+        cmocka_unit_test(test_concat_parts_with_different_delays),
         cmocka_unit_test(test_concat_refuses_incompatible),
         cmocka_unit_test(test_bad_option_values),
         cmocka_unit_test(test_png_compression_levels),

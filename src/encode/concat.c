@@ -4,6 +4,12 @@
  * so this costs only I/O, and the joined file's frames are exactly the
  * parts' frames.
  *
+ * Parts may differ in their decoding delay: H.264 with B-frames decodes a
+ * frame or two before it shows the first (its first dts is negative), but
+ * a two-frame range may have no B-frames and no delay. Each part's dts are
+ * moved earlier by the difference between the largest delay of all parts
+ * and its own, so that dts rise across every joint and never pass pts.
+ *
  * Parts are compatible when a decoder set up for the first can decode them
  * all: same codec, size, pixel format, frame rate, time base and the same
  * codec setup bytes (SPS/PPS for H.264, ...). Each part starts on a keyframe
@@ -23,12 +29,26 @@ typedef struct part {
     const char *path;
     AVFormatContext *demux;
     AVStream *video; /* the part's video stream, owned by demux */
+    AVPacket *first; /* its first video packet, read ahead to learn the delay */
+    int64_t delay;   /* how far its first dts lies before its first pts, >= 0 */
 } part;
 
 static void close_part(part *p)
 {
+    av_packet_free(&p->first);
     avformat_close_input(&p->demux);
     p->video = NULL;
+}
+
+/* The next packet of the part's video stream; AVERROR_EOF at the end. */
+static int read_video_packet(const part *p, AVPacket *packet)
+{
+    for (;;) {
+        int rc = av_read_frame(p->demux, packet);
+        if (rc < 0 || packet->stream_index == p->video->index)
+            return rc;
+        av_packet_unref(packet);
+    }
 }
 
 static sk_status open_part(part *p, const char *path, sk_error *err)
@@ -44,6 +64,14 @@ static sk_status open_part(part *p, const char *path, sk_error *err)
     if (rc < 0)
         return sk_error_set(err, SK_EINPUT, "%s: part has no video stream", path);
     p->video = p->demux->streams[rc];
+    if (!(p->first = av_packet_alloc()))
+        return sk_error_nomem(err);
+    rc = read_video_packet(p, p->first);
+    if (rc < 0)
+        return sk_av_error(err, path, "cannot read part", rc);
+    if (p->first->pts != AV_NOPTS_VALUE && p->first->dts != AV_NOPTS_VALUE &&
+        p->first->dts < p->first->pts)
+        p->delay = p->first->pts - p->first->dts;
     return SK_OK;
 }
 
@@ -121,41 +149,45 @@ static sk_status open_output(AVFormatContext **mux, AVStream **stream, const par
     return SK_OK;
 }
 
+/* Shifts one packet into the output's time line and writes it. */
+static sk_status write_shifted(AVPacket *packet, const part *p, AVFormatContext *mux,
+                               AVStream *stream, int64_t offset, int64_t dts_shift, int64_t *end,
+                               const char *out, sk_error *err)
+{
+    av_packet_rescale_ts(packet, p->video->time_base, stream->time_base);
+    int64_t duration = packet->duration > 0
+                           ? packet->duration
+                           : av_rescale_q(1, av_inv_q(p->video->avg_frame_rate), stream->time_base);
+    if (packet->pts != AV_NOPTS_VALUE) {
+        packet->pts += offset;
+        if (packet->pts + duration > *end)
+            *end = packet->pts + duration;
+    }
+    if (packet->dts != AV_NOPTS_VALUE)
+        packet->dts += offset - dts_shift;
+    packet->stream_index = stream->index;
+    packet->pos = -1;
+    int rc = av_interleaved_write_frame(mux, packet); /* takes the packet's contents */
+    if (rc < 0)
+        return sk_av_error(err, out, "cannot write", rc);
+    return SK_OK;
+}
+
 /* Copies one part's video packets, shifted by *offset (in the output's
- * time base), and advances *offset past the part's last frame. */
-static sk_status copy_part(const part *p, AVFormatContext *mux, AVStream *stream, int64_t *offset,
-                           const char *out, sk_error *err)
+ * time base) and their dts by the part's share of the common delay, and
+ * advances *offset past the part's last frame. */
+static sk_status copy_part(part *p, int64_t max_delay, AVFormatContext *mux, AVStream *stream,
+                           int64_t *offset, const char *out, sk_error *err)
 {
     AVPacket *packet = av_packet_alloc();
     if (!packet)
         return sk_error_nomem(err);
+    int64_t dts_shift = av_rescale_q(max_delay - p->delay, p->video->time_base, stream->time_base);
     int64_t end = *offset;
-    int rc;
-    sk_status status = SK_OK;
-    while ((rc = av_read_frame(p->demux, packet)) >= 0) {
-        if (packet->stream_index != p->video->index) {
-            av_packet_unref(packet);
-            continue;
-        }
-        av_packet_rescale_ts(packet, p->video->time_base, stream->time_base);
-        int64_t duration =
-            packet->duration > 0
-                ? packet->duration
-                : av_rescale_q(1, av_inv_q(p->video->avg_frame_rate), stream->time_base);
-        if (packet->pts != AV_NOPTS_VALUE && packet->pts + *offset + duration > end)
-            end = packet->pts + *offset + duration;
-        if (packet->pts != AV_NOPTS_VALUE)
-            packet->pts += *offset;
-        if (packet->dts != AV_NOPTS_VALUE)
-            packet->dts += *offset;
-        packet->stream_index = stream->index;
-        packet->pos = -1;
-        rc = av_interleaved_write_frame(mux, packet);
-        if (rc < 0) {
-            status = sk_av_error(err, out, "cannot write", rc);
-            break;
-        }
-    }
+    sk_status status = write_shifted(p->first, p, mux, stream, *offset, dts_shift, &end, out, err);
+    int rc = 0;
+    while (status == SK_OK && (rc = read_video_packet(p, packet)) >= 0)
+        status = write_shifted(packet, p, mux, stream, *offset, dts_shift, &end, out, err);
     if (status == SK_OK && rc != AVERROR_EOF)
         status = sk_av_error(err, p->path, "cannot read part", rc);
     av_packet_free(&packet);
@@ -185,9 +217,11 @@ sk_status sk_concat(const char *const *paths, int count, const char *out, bool o
         status = sk_tempfile_close(&tmp, out, err);
     if (status == SK_OK)
         status = open_output(&mux, &stream, &parts[0], out, tmp.path, err);
-    int64_t offset = 0;
+    int64_t offset = 0, max_delay = 0; /* the delay in the parts' common time base */
     for (int i = 0; status == SK_OK && i < count; i++)
-        status = copy_part(&parts[i], mux, stream, &offset, out, err);
+        max_delay = parts[i].delay > max_delay ? parts[i].delay : max_delay;
+    for (int i = 0; status == SK_OK && i < count; i++)
+        status = copy_part(&parts[i], max_delay, mux, stream, &offset, out, err);
     int rc = 0;
     if (status == SK_OK && (rc = av_write_trailer(mux)) < 0)
         status = sk_av_error(err, out, "cannot write the index", rc);
