@@ -306,6 +306,16 @@ static void test_quality_presets(void **state)
     render_ok((const char *const[]){"render", TINY, "-q", "l", "--fps", "10", "-o",
                                     DIR "/q_fps.mp4", "--frames", "0:1", "--quiet", NULL});
     expect_size_rate(DIR "/q_fps.mp4", "854", "480", "10/1");
+    /* still takes the size of a preset; the PNG's IHDR holds it big-endian. */
+    render_ok((const char *const[]){"still", TINY, "--at", "0", "-q", "m", "-o", DIR "/s.png",
+                                    "--quiet", NULL});
+    size_t size;
+    unsigned char *png = (unsigned char *)read_file(DIR "/s.png", &size);
+    assert_non_null(png);
+    assert_true(size > 24);
+    assert_int_equal(png[16] << 24 | png[17] << 16 | png[18] << 8 | png[19], 1280);
+    assert_int_equal(png[20] << 24 | png[21] << 16 | png[22] << 8 | png[23], 720);
+    free(png);
 }
 
 /* One MD5 per decoded frame, in order, from ffmpeg's framemd5 muxer (its

@@ -196,6 +196,71 @@ static void test_format_mp4(void **state)
     expect_format("out/100%.mp4", SK_FORMAT_MP4); /* no %d: the % is just a character */
 }
 
+static void test_format_video_and_gif(void **state)
+{
+    (void)state;
+    expect_format("out/intro.webm", SK_FORMAT_WEBM);
+    expect_format("out/intro.MOV", SK_FORMAT_MOV);
+    expect_format("out/intro.gif", SK_FORMAT_GIF);
+    expect_bad_path("out/f_%03d.gif"); /* a GIF is one file */
+    expect_bad_path("out/intro.webm.part");
+}
+
+static void expect_named(const char *name, const char *path, sk_format want)
+{
+    sk_error err = {0};
+    sk_format got = (sk_format)-1;
+    if (sk_format_from_name(name, path, &got, &err) != SK_OK)
+        fail_msg("--format %s -o %s: %s", name, path, err.message);
+    assert_int_equal(got, want);
+    assert_string_equal(sk_format_name(got), name);
+}
+
+static void expect_named_refused(const char *name, const char *path, const char *message)
+{
+    sk_error err = {0};
+    sk_format got;
+    assert_int_equal(sk_format_from_name(name, path, &got, &err), SK_EINPUT);
+    assert_string_equal(err.message, message);
+}
+
+static void test_format_by_name(void **state)
+{
+    (void)state;
+    expect_named("mp4", "out/x.mp4", SK_FORMAT_MP4);
+    expect_named("webm", "out/clip", SK_FORMAT_WEBM); /* no extension: the name decides */
+    expect_named("mov", "out/clip.video", SK_FORMAT_MOV);
+    expect_named("gif", "out/clip.GIF", SK_FORMAT_GIF);
+    expect_named("png", "out/f_%04d.png", SK_FORMAT_PNG_SEQUENCE);
+    expect_named("png", "out/f_%04d", SK_FORMAT_PNG_SEQUENCE);
+    expect_named_refused("avi", "out/x.avi",
+                         "--format: expected mp4, webm, mov, gif or png, found 'avi'");
+    expect_named_refused("MP4", "out/x.mp4",
+                         "--format: expected mp4, webm, mov, gif or png, found 'MP4'");
+    expect_named_refused("gif", "out/x.mp4",
+                         "out/x.mp4: the extension says mp4 but --format says gif");
+    expect_named_refused("png", "out/frame",
+                         "out/frame: a PNG pattern needs a frame number: %d, %5d or %05d "
+                         "(%% is a literal %)");
+}
+
+static void test_codec_names(void **state)
+{
+    (void)state;
+    const char *names[] = {"h264", "h265", "vp9", "prores"};
+    const sk_codec codecs[] = {SK_CODEC_H264, SK_CODEC_H265, SK_CODEC_VP9, SK_CODEC_PRORES};
+    for (int i = 0; i < 4; i++) {
+        sk_codec got = SK_CODEC_DEFAULT;
+        assert_true(sk_codec_from_name(names[i], &got));
+        assert_int_equal(got, codecs[i]);
+    }
+    sk_codec untouched = SK_CODEC_H265;
+    assert_false(sk_codec_from_name("hevc", &untouched));
+    assert_false(sk_codec_from_name("", &untouched));
+    assert_false(sk_codec_from_name("H264", &untouched));
+    assert_int_equal(untouched, SK_CODEC_H265);
+}
+
 static void test_format_png_sequence(void **state)
 {
     (void)state;
@@ -234,6 +299,9 @@ static void test_needs_even_size(void **state)
 {
     (void)state;
     assert_true(sk_format_needs_even_size(SK_FORMAT_MP4));
+    assert_true(sk_format_needs_even_size(SK_FORMAT_WEBM)); /* 4:2:0 */
+    assert_true(sk_format_needs_even_size(SK_FORMAT_MOV));  /* 4:2:2 halves the width */
+    assert_false(sk_format_needs_even_size(SK_FORMAT_GIF));
     assert_false(sk_format_needs_even_size(SK_FORMAT_PNG_SEQUENCE));
 }
 
@@ -743,6 +811,9 @@ int main(void)
     av_log_set_level(AV_LOG_WARNING); /* x264's statistics are noise here */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_mp4),
+        cmocka_unit_test(test_format_video_and_gif),
+        cmocka_unit_test(test_format_by_name),
+        cmocka_unit_test(test_codec_names),
         cmocka_unit_test(test_format_png_sequence),
         cmocka_unit_test(test_format_rejects),
         cmocka_unit_test(test_needs_even_size),
