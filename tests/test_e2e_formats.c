@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "draw/draw.h"
+#include "frame.h"
 #include "support.h"
 
 #define TINY "tests/scenes/tiny.yaml"
@@ -25,14 +26,6 @@
 /* A pixel of tiny.yaml's frame 0 that only the background covers. */
 #define BG_X 2
 #define BG_Y 2
-
-static void render_ok(const char *const args[])
-{
-    run_result r = run_softknn(args);
-    if (r.exit_code != 0)
-        fail_msg("softknn exited %d: %s", r.exit_code, r.err);
-    run_result_free(&r);
-}
 
 /* Runs softknn expecting exit status 2 and every needle in its stderr. */
 static void input_error(const char *const args[], const char *needle, const char *needle2)
@@ -66,15 +59,6 @@ static run_result probe(const char *path)
     return r;
 }
 
-static void probe_is(const char *probe_out, const char *key, const char *expected)
-{
-    char value[128];
-    if (find_value(probe_out, key, value, sizeof value) != 0)
-        fail_msg("ffprobe did not report %s:\n%s", key, probe_out);
-    if (strcmp(value, expected) != 0)
-        fail_msg("%s: expected %s, ffprobe says %s", key, expected, value);
-}
-
 typedef struct expected_stream {
     const char *codec, *tag, *pix_fmt, *width, *height, *frames;
     bool bt709;
@@ -83,30 +67,25 @@ typedef struct expected_stream {
 static void expect_stream(const char *path, expected_stream e)
 {
     run_result r = probe(path);
-    probe_is(r.out, "codec_name", e.codec);
+    expect_probe_value(r.out, "codec_name", e.codec);
     if (e.tag)
-        probe_is(r.out, "codec_tag_string", e.tag);
+        expect_probe_value(r.out, "codec_tag_string", e.tag);
     if (e.pix_fmt)
-        probe_is(r.out, "pix_fmt", e.pix_fmt);
-    probe_is(r.out, "width", e.width);
-    probe_is(r.out, "height", e.height);
-    probe_is(r.out, "nb_read_frames", e.frames);
+        expect_probe_value(r.out, "pix_fmt", e.pix_fmt);
+    expect_probe_value(r.out, "width", e.width);
+    expect_probe_value(r.out, "height", e.height);
+    expect_probe_value(r.out, "nb_read_frames", e.frames);
     if (e.bt709) {
-        probe_is(r.out, "color_space", "bt709");
-        probe_is(r.out, "color_primaries", "bt709");
-        probe_is(r.out, "color_transfer", "bt709");
+        expect_probe_value(r.out, "color_space", "bt709");
+        expect_probe_value(r.out, "color_primaries", "bt709");
+        expect_probe_value(r.out, "color_transfer", "bt709");
     }
     run_result_free(&r);
 }
 
-static void remove_tree(const char *path)
-{
-    run_ok((const char *const[]){"rm", "-rf", path, NULL});
-}
-
 static void setup_dir(void)
 {
-    remove_tree(DIR);
+    remove_dir_tree(DIR);
     run_ok((const char *const[]){"mkdir", "-p", DIR, NULL});
 }
 
@@ -114,25 +93,25 @@ static void test_every_format_probes(void **state)
 {
     (void)state;
     setup_dir();
-    render_ok((const char *const[]){"render", TINY, "-o", DIR "/a.mp4", "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/a.mp4", "--quiet", NULL});
     expect_stream(DIR "/a.mp4",
                   (expected_stream){"h264", "avc1", "yuv420p", "320", "180", "12", true});
-    render_ok((const char *const[]){"render", TINY, "-o", DIR "/b.mp4", "--codec", "h265",
-                                    "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/b.mp4", "--codec", "h265",
+                                         "--quiet", NULL});
     expect_stream(DIR "/b.mp4",
                   (expected_stream){"hevc", "hvc1", "yuv420p", "320", "180", "12", true});
-    render_ok((const char *const[]){"render", TINY, "-o", DIR "/c.webm", "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/c.webm", "--quiet", NULL});
     expect_stream(DIR "/c.webm",
                   (expected_stream){"vp9", NULL, "yuv420p", "320", "180", "12", true});
-    render_ok((const char *const[]){"render", TINY, "-o", DIR "/d.mov", "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/d.mov", "--quiet", NULL});
     /* apch: ProRes 422 HQ */
     expect_stream(DIR "/d.mov",
                   (expected_stream){"prores", "apch", "yuv422p10le", "320", "180", "12", true});
-    render_ok((const char *const[]){"render", TINY, "-o", DIR "/e.gif", "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/e.gif", "--quiet", NULL});
     expect_stream(DIR "/e.gif", (expected_stream){"gif", NULL, NULL, "320", "180", "12", false});
     /* --format wins over a path without a known extension. */
-    render_ok((const char *const[]){"render", TINY, "-o", DIR "/f.video", "--format", "webm",
-                                    "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/f.video", "--format", "webm",
+                                         "--quiet", NULL});
     expect_stream(DIR "/f.video",
                   (expected_stream){"vp9", NULL, "yuv420p", "320", "180", "12", true});
 }
@@ -158,13 +137,7 @@ static unsigned char *decode_rgba(const char *path, const char *decoder)
 /* The query's disc at frame 0: (0, 0.3) in scene units, in pixels. */
 static void query_pixel(int *x, int *y)
 {
-    sk_scene *scene = NULL;
-    sk_error err = {0};
-    assert_int_equal(sk_scene_load(TINY, &scene, &err), SK_OK);
-    sk_layout layout;
-    sk_layout_make(320, 180, scene, scene->camera_center, scene->camera_zoom, &layout);
-    sk_vec2 centre = sk_layout_to_px(&layout, (sk_vec2){0.0, 0.3});
-    sk_scene_free(scene);
+    sk_vec2 centre = scene_point_px(TINY, 320, 180, (sk_vec2){0.0, 0.3});
     *x = (int)floor(centre.x);
     *y = (int)floor(centre.y);
 }
@@ -186,16 +159,16 @@ static void test_alpha_in_webm_mov_png(void **state)
     (void)state;
     setup_dir();
     /* Without --transparent the background pixel is the scene's #0f172a, opaque. */
-    render_ok((const char *const[]){"render", TINY, "-o", DIR "/opaque.mov", "--frames", "0:1",
-                                    "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/opaque.mov", "--frames", "0:1",
+                                         "--quiet", NULL});
     unsigned char *rgba = decode_rgba(DIR "/opaque.mov", NULL);
     const unsigned char *bg = rgba + (BG_Y * 320 + BG_X) * 4;
     if (abs(bg[0] - 0x0f) > 2 || abs(bg[1] - 0x17) > 2 || abs(bg[2] - 0x2a) > 2 || bg[3] != 255)
         fail_msg("opaque background pixel is %d %d %d %d", bg[0], bg[1], bg[2], bg[3]);
     free(rgba);
 
-    render_ok((const char *const[]){"render", TINY, "-o", DIR "/t.mov", "--transparent", "--frames",
-                                    "0:1", "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/t.mov", "--transparent",
+                                         "--frames", "0:1", "--quiet", NULL});
     /* ap4h: ProRes 4444; FFmpeg's decoder reports 12-bit samples */
     expect_stream(DIR "/t.mov",
                   (expected_stream){"prores", "ap4h", "yuva444p12le", "320", "180", "1", true});
@@ -203,19 +176,19 @@ static void test_alpha_in_webm_mov_png(void **state)
     expect_alpha(rgba, 254);
     free(rgba);
 
-    render_ok((const char *const[]){"render", TINY, "-o", DIR "/t.webm", "--transparent",
-                                    "--frames", "0:1", "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/t.webm", "--transparent",
+                                         "--frames", "0:1", "--quiet", NULL});
     run_result r = probe(DIR "/t.webm");
     /* VP9 keeps alpha as a second stream, flagged on the track; FFmpeg's own
      * vp9 decoder ignores it and reports yuv420p, libvpx decodes it. */
-    probe_is(r.out, "TAG:alpha_mode", "1");
+    expect_probe_value(r.out, "TAG:alpha_mode", "1");
     run_result_free(&r);
     rgba = decode_rgba(DIR "/t.webm", "libvpx-vp9");
     expect_alpha(rgba, 250);
     free(rgba);
 
-    render_ok((const char *const[]){"render", TINY, "-o", DIR "/t_%02d.png", "--transparent",
-                                    "--frames", "0:1", "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/t_%02d.png", "--transparent",
+                                         "--frames", "0:1", "--quiet", NULL});
     size_t size;
     unsigned char *png = (unsigned char *)read_file(DIR "/t_00.png", &size);
     assert_non_null(png);
@@ -238,8 +211,9 @@ static void test_translucent_background_is_straight_alpha(void **state)
     const char *decoded[3] = {DIR "/tr.mov", DIR "/tr.webm", DIR "/tr_0.png"};
     const char *decoders[3] = {NULL, "libvpx-vp9", NULL};
     for (int i = 0; i < 3; i++) {
-        render_ok((const char *const[]){"render", "tests/scenes/translucent.yaml", "-o", outs[i],
-                                        "--transparent", "--frames", "0:1", "--quiet", NULL});
+        run_softknn_ok((const char *const[]){"render", "tests/scenes/translucent.yaml", "-o",
+                                             outs[i], "--transparent", "--frames", "0:1", "--quiet",
+                                             NULL});
         unsigned char *rgba = decode_rgba(decoded[i], decoders[i]);
         const unsigned char *bg = rgba + (BG_Y * 320 + BG_X) * 4;
         if (bg[0] < 247 || bg[1] > 8 || bg[2] > 8 || abs(bg[3] - 128) > 3)
@@ -254,8 +228,8 @@ static void test_gif_rate_width_and_loop(void **state)
     (void)state;
     setup_dir();
     /* 60 fps for 1 s: above GIF's 50, so every 2nd frame: 30 frames at 30 fps. */
-    render_ok((const char *const[]){"render", TINY, "-o", DIR "/g.gif", "--fps", "60",
-                                    "--gif-width", "160", "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/g.gif", "--fps", "60",
+                                         "--gif-width", "160", "--quiet", NULL});
     expect_stream(DIR "/g.gif", (expected_stream){"gif", NULL, NULL, "160", "90", "30", false});
     size_t size;
     char *bytes = read_file(DIR "/g.gif", &size);
@@ -268,17 +242,17 @@ static void test_gif_rate_width_and_loop(void **state)
     free(bytes);
     assert_true(found);
     /* 50 fps is kept as it is: 50 frames, 2 centiseconds apart. */
-    render_ok((const char *const[]){"render", TINY, "-o", DIR "/h.gif", "--fps", "50", "-y",
-                                    "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/h.gif", "--fps", "50", "-y",
+                                         "--quiet", NULL});
     expect_stream(DIR "/h.gif", (expected_stream){"gif", NULL, NULL, "320", "180", "50", false});
 }
 
 static void expect_size_rate(const char *path, const char *w, const char *h, const char *rate)
 {
     run_result r = probe(path);
-    probe_is(r.out, "width", w);
-    probe_is(r.out, "height", h);
-    probe_is(r.out, "avg_frame_rate", rate);
+    expect_probe_value(r.out, "width", w);
+    expect_probe_value(r.out, "height", h);
+    expect_probe_value(r.out, "avg_frame_rate", rate);
     run_result_free(&r);
 }
 
@@ -295,20 +269,20 @@ static void test_quality_presets(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char out[256];
         snprintf(out, sizeof out, DIR "/q_%s.mp4", cases[i].q);
-        render_ok((const char *const[]){"render", TINY, "-q", cases[i].q, "-o", out, "--frames",
-                                        "0:1", "--quiet", NULL});
+        run_softknn_ok((const char *const[]){"render", TINY, "-q", cases[i].q, "-o", out,
+                                             "--frames", "0:1", "--quiet", NULL});
         expect_size_rate(out, cases[i].w, cases[i].h, cases[i].rate);
     }
     /* --size and --fps override -q, in either order. */
-    render_ok((const char *const[]){"render", TINY, "--size", "320x180", "-q", "m", "-o",
-                                    DIR "/q_size.mp4", "--frames", "0:1", "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "--size", "320x180", "-q", "m", "-o",
+                                         DIR "/q_size.mp4", "--frames", "0:1", "--quiet", NULL});
     expect_size_rate(DIR "/q_size.mp4", "320", "180", "30/1");
-    render_ok((const char *const[]){"render", TINY, "-q", "l", "--fps", "10", "-o",
-                                    DIR "/q_fps.mp4", "--frames", "0:1", "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-q", "l", "--fps", "10", "-o",
+                                         DIR "/q_fps.mp4", "--frames", "0:1", "--quiet", NULL});
     expect_size_rate(DIR "/q_fps.mp4", "854", "480", "10/1");
     /* still takes the size of a preset; the PNG's IHDR holds it big-endian. */
-    render_ok((const char *const[]){"still", TINY, "--at", "0", "-q", "m", "-o", DIR "/s.png",
-                                    "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"still", TINY, "--at", "0", "-q", "m", "-o", DIR "/s.png",
+                                         "--quiet", NULL});
     size_t size;
     unsigned char *png = (unsigned char *)read_file(DIR "/s.png", &size);
     assert_non_null(png);
@@ -349,7 +323,7 @@ static void expect_range_file(const char *path)
         "ffprobe", "-v", "error", "-select_streams", "v:0", "-read_intervals", "%+#1",
         "-show_entries", "packet=pts_time,flags", "-of", "default=nw=1", path, NULL});
     assert_int_equal(r.exit_code, 0);
-    probe_is(r.out, "pts_time", "0.000000");
+    expect_probe_value(r.out, "pts_time", "0.000000");
     char flags[16];
     assert_int_equal(find_value(r.out, "flags", flags, sizeof flags), 0);
     assert_int_equal(flags[0], 'K');
@@ -362,16 +336,17 @@ static void concat_equals_whole(const char *extension)
     char whole[256], joined[256], parts[4][256];
     snprintf(whole, sizeof whole, DIR "/whole.%s", extension);
     snprintf(joined, sizeof joined, DIR "/joined.%s", extension);
-    render_ok((const char *const[]){"render", TINY, "-o", whole, "--crf", "0", "--quiet", NULL});
+    run_softknn_ok(
+        (const char *const[]){"render", TINY, "-o", whole, "--crf", "0", "--quiet", NULL});
     const char *ranges[4] = {"0:3", "3:7", "7:8", "8:12"};
     for (int i = 0; i < 4; i++) {
         snprintf(parts[i], sizeof parts[i], DIR "/part%d.%s", i, extension);
-        render_ok((const char *const[]){"render", TINY, "-o", parts[i], "--frames", ranges[i],
-                                        "--crf", "0", "--quiet", NULL});
+        run_softknn_ok((const char *const[]){"render", TINY, "-o", parts[i], "--frames", ranges[i],
+                                             "--crf", "0", "--quiet", NULL});
         expect_range_file(parts[i]);
     }
-    render_ok((const char *const[]){"concat", parts[0], parts[1], parts[2], parts[3], "-o", joined,
-                                    "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"concat", parts[0], parts[1], parts[2], parts[3], "-o",
+                                         joined, "--quiet", NULL});
     int n_whole, n_joined;
     char *a = frame_hashes(whole, &n_whole), *b = frame_hashes(joined, &n_joined);
     assert_int_equal(n_whole, 12);
@@ -414,11 +389,11 @@ static void test_concat_parts_with_different_delays(void **state)
     char parts[5][64];
     for (int i = 0; i < 5; i++) {
         snprintf(parts[i], sizeof parts[i], DIR "/lossy%d.mp4", i);
-        render_ok((const char *const[]){"render", TINY, "-o", parts[i], "--frames", ranges[i],
-                                        "--quiet", NULL});
+        run_softknn_ok((const char *const[]){"render", TINY, "-o", parts[i], "--frames", ranges[i],
+                                             "--quiet", NULL});
     }
-    render_ok((const char *const[]){"concat", parts[0], parts[1], parts[2], parts[3], parts[4],
-                                    "-o", DIR "/lossy.mp4", "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"concat", parts[0], parts[1], parts[2], parts[3], parts[4],
+                                         "-o", DIR "/lossy.mp4", "--quiet", NULL});
     expect_stream(DIR "/lossy.mp4",
                   (expected_stream){"h264", "avc1", "yuv420p", "320", "180", "12", true});
     /* Decoding reports nothing: no timestamp or reference errors. */
@@ -444,14 +419,14 @@ static void test_concat_refuses_incompatible(void **state)
 {
     (void)state;
     setup_dir();
-    render_ok((const char *const[]){"render", TINY, "-o", DIR "/p0.mp4", "--frames", "0:6",
-                                    "--quiet", NULL});
-    render_ok((const char *const[]){"render", TINY, "-o", DIR "/p1.mp4", "--frames", "6:12",
-                                    "--size", "160x90", "--quiet", NULL});
-    render_ok((const char *const[]){"render", TINY, "-o", DIR "/p2.mp4", "--frames", "6:12",
-                                    "--codec", "h265", "--quiet", NULL});
-    render_ok((const char *const[]){"render", TINY, "-o", DIR "/p3.mp4", "--frames", "6:12",
-                                    "--crf", "0", "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/p0.mp4", "--frames", "0:6",
+                                         "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/p1.mp4", "--frames", "6:12",
+                                         "--size", "160x90", "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/p2.mp4", "--frames", "6:12",
+                                         "--codec", "h265", "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/p3.mp4", "--frames", "6:12",
+                                         "--crf", "0", "--quiet", NULL});
     input_error(
         (const char *const[]){"concat", DIR "/p0.mp4", DIR "/p1.mp4", "-o", DIR "/j.mp4", NULL},
         DIR "/p1.mp4: its frame size differs", NULL);
@@ -522,10 +497,10 @@ static void test_png_compression_levels(void **state)
 {
     (void)state;
     setup_dir();
-    render_ok((const char *const[]){"render", TINY, "-o", DIR "/l0_%d.png", "--frames", "0:1",
-                                    "--png-compression", "0", "--quiet", NULL});
-    render_ok((const char *const[]){"render", TINY, "-o", DIR "/l9_%d.png", "--frames", "0:1",
-                                    "--png-compression", "9", "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/l0_%d.png", "--frames", "0:1",
+                                         "--png-compression", "0", "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/l9_%d.png", "--frames", "0:1",
+                                         "--png-compression", "9", "--quiet", NULL});
     size_t n0, n9;
     char *f0 = read_file(DIR "/l0_0.png", &n0), *f9 = read_file(DIR "/l9_0.png", &n9);
     assert_non_null(f0);

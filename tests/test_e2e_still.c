@@ -37,17 +37,10 @@ static const char field_scene[] = "video: {size: [320, 180], fps: 12, duration: 
                                   "  - {at: [0, 1.5], value: \"#22c55e\", label: c}\n"
                                   "layers: [field, grid, links, keys, query, panel, title]\n";
 
-static void remove_tree(const char *path)
-{
-    run_result r = run_program((const char *const[]){"rm", "-rf", path, NULL});
-    assert_int_equal(r.exit_code, 0);
-    run_result_free(&r);
-}
-
 static int setup(void **state)
 {
     (void)state;
-    remove_tree(OUT_DIR);
+    remove_dir_tree(OUT_DIR);
     return mkdir(OUT_DIR, 0777);
 }
 

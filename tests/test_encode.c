@@ -731,19 +731,25 @@ static void check_png(const char *path, int frame)
     cairo_surface_destroy(s);
 }
 
+/* A PNG sequence with every option at its default. */
+static sk_sink_options png_options(const char *pattern)
+{
+    return (sk_sink_options){.path = pattern,
+                             .format = SK_FORMAT_PNG_SEQUENCE,
+                             .crf = -1,
+                             .png_compression = -1,
+                             .width = PNG_W,
+                             .height = PNG_H,
+                             .fps = FPS};
+}
+
 static void test_png_sequence(void **state)
 {
     (void)state;
     char dir[512], pattern[600], path[620];
     fresh_dir(dir, sizeof dir, "png");
     snprintf(pattern, sizeof pattern, "%s/f_%%03d.png", dir);
-    sk_sink_options o = {.path = pattern,
-                         .format = SK_FORMAT_PNG_SEQUENCE,
-                         .crf = -1,
-                         .png_compression = -1,
-                         .width = PNG_W,
-                         .height = PNG_H,
-                         .fps = FPS};
+    sk_sink_options o = png_options(pattern);
     sk_sink *sink = NULL;
     sk_error err = {0};
     if (sk_sink_open(&o, &sink, &err) != SK_OK)
@@ -782,13 +788,7 @@ static void test_png_frame_failure(void **state)
     snprintf(pattern, sizeof pattern, "%s/f_%%d.png", dir);
     snprintf(blocked, sizeof blocked, "%s/f_1.png", dir);
     assert_int_equal(mkdir(blocked, 0777), 0);
-    sk_sink_options o = {.path = pattern,
-                         .format = SK_FORMAT_PNG_SEQUENCE,
-                         .crf = -1,
-                         .png_compression = -1,
-                         .width = PNG_W,
-                         .height = PNG_H,
-                         .fps = FPS};
+    sk_sink_options o = png_options(pattern);
     sk_sink *sink = NULL;
     sk_error err = {0};
     assert_int_equal(sk_sink_open(&o, &sink, &err), SK_OK);

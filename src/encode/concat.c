@@ -23,7 +23,7 @@
 
 #include "encode.h"
 #include "sinks.h"
-#include "../fileio/fileio.h"
+#include "../fileio/fileio.h" /* sk_make_parent_dirs */
 
 typedef struct part {
     const char *path;
@@ -111,49 +111,44 @@ static sk_status open_parts(part *parts, const char *const *paths, int count, sk
     return SK_OK;
 }
 
-static sk_status open_output(AVFormatContext **mux, AVStream **stream, const part *first,
-                             const char *out, const char *tmp_path, sk_error *err)
+/* The container out's extension asks for; only those a part can be. */
+static sk_status output_format(const char *out, sk_format *format, sk_error *err)
 {
-    sk_format format;
-    sk_status status = sk_format_from_path(out, &format, err);
+    sk_status status = sk_format_from_path(out, format, err);
+    if (status == SK_OK && *format != SK_FORMAT_MP4 && *format != SK_FORMAT_WEBM &&
+        *format != SK_FORMAT_MOV)
+        return sk_error_set(err, SK_EINPUT, "%s: concat writes .mp4, .webm or .mov", out);
+    return status;
+}
+
+/* The output's one video stream is the first part's, as it was encoded. */
+static sk_status open_output(sk_av_output *output, sk_format format, const part *first,
+                             const char *out, sk_error *err)
+{
+    sk_status status = sk_av_output_open(output, sk_format_name(format), out, err);
     if (status != SK_OK)
         return status;
-    if (format != SK_FORMAT_MP4 && format != SK_FORMAT_WEBM && format != SK_FORMAT_MOV)
-        return sk_error_set(err, SK_EINPUT, "%s: concat writes .mp4, .webm or .mov", out);
-    int rc = avformat_alloc_output_context2(mux, NULL, sk_format_name(format), tmp_path);
-    if (rc < 0)
-        return sk_av_error(err, out, "cannot set up the muxer", rc);
-    if (!(*stream = avformat_new_stream(*mux, NULL)))
-        return sk_error_nomem(err);
-    rc = avcodec_parameters_copy((*stream)->codecpar, first->video->codecpar);
+    AVStream *stream = output->stream;
+    int rc = avcodec_parameters_copy(stream->codecpar, first->video->codecpar);
     if (rc < 0)
         return sk_av_error(err, out, "cannot copy the stream's parameters", rc);
     /* The demuxer's tag may not be the muxer's; keep only hvc1, the one tag
      * we choose on purpose (video.c), and let the muxer pick the rest. */
-    if ((*stream)->codecpar->codec_tag != MKTAG('h', 'v', 'c', '1'))
-        (*stream)->codecpar->codec_tag = 0;
-    (*stream)->time_base = first->video->time_base;
-    (*stream)->avg_frame_rate = first->video->avg_frame_rate;
-    (*stream)->r_frame_rate = first->video->r_frame_rate;
-    rc = avio_open(&(*mux)->pb, tmp_path, AVIO_FLAG_WRITE);
-    if (rc < 0)
-        return sk_av_error(err, out, "cannot open the temporary file", rc);
-    AVDictionary *options = NULL;
-    if (format != SK_FORMAT_WEBM)
-        rc = av_dict_set(&options, "movflags", "+faststart", 0);
-    if (rc >= 0)
-        rc = avformat_write_header(*mux, &options);
-    av_dict_free(&options);
-    if (rc < 0)
-        return sk_av_error(err, out, "cannot write the header", rc);
-    return SK_OK;
+    if (stream->codecpar->codec_tag != MKTAG('h', 'v', 'c', '1'))
+        stream->codecpar->codec_tag = 0;
+    stream->time_base = first->video->time_base;
+    stream->avg_frame_rate = first->video->avg_frame_rate;
+    stream->r_frame_rate = first->video->r_frame_rate;
+    if (format == SK_FORMAT_WEBM)
+        return sk_av_output_start(output, NULL, NULL, err);
+    return sk_av_output_start(output, "movflags", "+faststart", err);
 }
 
 /* Shifts one packet into the output's time line and writes it. */
-static sk_status write_shifted(AVPacket *packet, const part *p, AVFormatContext *mux,
-                               AVStream *stream, int64_t offset, int64_t dts_shift, int64_t *end,
-                               const char *out, sk_error *err)
+static sk_status write_shifted(AVPacket *packet, const part *p, sk_av_output *output,
+                               int64_t offset, int64_t dts_shift, int64_t *end, sk_error *err)
 {
+    const AVStream *stream = output->stream;
     av_packet_rescale_ts(packet, p->video->time_base, stream->time_base);
     int64_t duration = packet->duration > 0
                            ? packet->duration
@@ -167,27 +162,28 @@ static sk_status write_shifted(AVPacket *packet, const part *p, AVFormatContext 
         packet->dts += offset - dts_shift;
     packet->stream_index = stream->index;
     packet->pos = -1;
-    int rc = av_interleaved_write_frame(mux, packet); /* takes the packet's contents */
+    int rc = av_interleaved_write_frame(output->mux, packet); /* takes the packet's contents */
     if (rc < 0)
-        return sk_av_error(err, out, "cannot write", rc);
+        return sk_av_error(err, output->path, "cannot write", rc);
     return SK_OK;
 }
 
 /* Copies one part's video packets, shifted by *offset (in the output's
  * time base) and their dts by the part's share of the common delay, and
  * advances *offset past the part's last frame. */
-static sk_status copy_part(part *p, int64_t max_delay, AVFormatContext *mux, AVStream *stream,
-                           int64_t *offset, const char *out, sk_error *err)
+static sk_status copy_part(part *p, int64_t max_delay, sk_av_output *output, int64_t *offset,
+                           sk_error *err)
 {
     AVPacket *packet = av_packet_alloc();
     if (!packet)
         return sk_error_nomem(err);
-    int64_t dts_shift = av_rescale_q(max_delay - p->delay, p->video->time_base, stream->time_base);
+    int64_t dts_shift =
+        av_rescale_q(max_delay - p->delay, p->video->time_base, output->stream->time_base);
     int64_t end = *offset;
-    sk_status status = write_shifted(p->first, p, mux, stream, *offset, dts_shift, &end, out, err);
+    sk_status status = write_shifted(p->first, p, output, *offset, dts_shift, &end, err);
     int rc = 0;
     while (status == SK_OK && (rc = read_video_packet(p, packet)) >= 0)
-        status = write_shifted(packet, p, mux, stream, *offset, dts_shift, &end, out, err);
+        status = write_shifted(packet, p, output, *offset, dts_shift, &end, err);
     if (status == SK_OK && rc != AVERROR_EOF)
         status = sk_av_error(err, p->path, "cannot read part", rc);
     av_packet_free(&packet);
@@ -202,38 +198,27 @@ sk_status sk_concat(const char *const *paths, int count, const char *out, bool o
         return sk_error_set(err, SK_EINPUT, "concat needs at least one part");
     if (!overwrite && access(out, F_OK) == 0)
         return sk_error_set(err, SK_EINPUT, "%s already exists; use -y to overwrite it", out);
+    sk_format format;
+    sk_status status = output_format(out, &format, err);
+    if (status != SK_OK)
+        return status;
     part *parts = calloc((size_t)count, sizeof *parts);
     if (!parts)
         return sk_error_nomem(err);
-    sk_tempfile tmp = SK_TEMPFILE_EMPTY;
-    AVFormatContext *mux = NULL;
-    AVStream *stream = NULL;
-    sk_status status = open_parts(parts, paths, count, err);
+    sk_av_output output = SK_AV_OUTPUT_EMPTY;
+    status = open_parts(parts, paths, count, err);
     if (status == SK_OK)
         status = sk_make_parent_dirs(out, err);
     if (status == SK_OK)
-        status = sk_tempfile_create(&tmp, out, err);
-    if (status == SK_OK)
-        status = sk_tempfile_close(&tmp, out, err);
-    if (status == SK_OK)
-        status = open_output(&mux, &stream, &parts[0], out, tmp.path, err);
+        status = open_output(&output, format, &parts[0], out, err);
     int64_t offset = 0, max_delay = 0; /* the delay in the parts' common time base */
     for (int i = 0; status == SK_OK && i < count; i++)
         max_delay = parts[i].delay > max_delay ? parts[i].delay : max_delay;
     for (int i = 0; status == SK_OK && i < count; i++)
-        status = copy_part(&parts[i], max_delay, mux, stream, &offset, out, err);
-    int rc = 0;
-    if (status == SK_OK && (rc = av_write_trailer(mux)) < 0)
-        status = sk_av_error(err, out, "cannot write the index", rc);
-    if (status == SK_OK && (rc = avio_closep(&mux->pb)) < 0)
-        status = sk_av_error(err, out, "cannot write", rc);
+        status = copy_part(&parts[i], max_delay, &output, &offset, err);
     if (status == SK_OK)
-        status = sk_tempfile_commit(&tmp, out, err);
-    if (mux) {
-        avio_closep(&mux->pb);
-        avformat_free_context(mux);
-    }
-    sk_tempfile_abandon(&tmp);
+        status = sk_av_output_finish(&output, err);
+    sk_av_output_free(&output);
     for (int i = 0; i < count; i++)
         close_part(&parts[i]);
     free(parts);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libavutil/dict.h>
 #include <libavutil/error.h>
 #include <libavutil/log.h>
 
@@ -181,6 +182,13 @@ static sk_status expand_pattern(const char *path, int64_t frame, char *out, size
     return SK_OK;
 }
 
+/* Whether a PNG pattern is well formed (expanding it for frame 0). */
+static sk_status check_pattern(const char *path, sk_error *err)
+{
+    char scratch[PATH_BYTES];
+    return expand_pattern(path, 0, scratch, sizeof scratch, err);
+}
+
 /* ---- formats ------------------------------------------------------------- */
 
 static bool ends_with_ci(const char *s, const char *suffix)
@@ -202,14 +210,10 @@ sk_status sk_format_from_path(const char *path, sk_format *format, sk_error *err
             continue;
         if (pattern && !formats[i].sequence)
             break; /* x_%d.mp4: a pattern, but not for a sequence format */
-        if (formats[i].sequence) {
-            char scratch[PATH_BYTES];
-            sk_status status = expand_pattern(path, 0, scratch, sizeof scratch, err);
-            if (status != SK_OK)
-                return status;
-        }
-        *format = (sk_format)i;
-        return SK_OK;
+        sk_status status = formats[i].sequence ? check_pattern(path, err) : SK_OK;
+        if (status == SK_OK)
+            *format = (sk_format)i;
+        return status;
     }
     if (pattern)
         return sk_error_set(err, SK_EINPUT,
@@ -234,14 +238,10 @@ sk_status sk_format_from_name(const char *name, const char *path, sk_format *for
         if (j != i && ends_with_ci(path, formats[j].extension))
             return sk_error_set(err, SK_EINPUT, "%s: the extension says %s but --format says %s",
                                 path, formats[j].short_name, name);
-    if (formats[i].sequence) {
-        char scratch[PATH_BYTES];
-        sk_status status = expand_pattern(path, 0, scratch, sizeof scratch, err);
-        if (status != SK_OK)
-            return status;
-    }
-    *format = (sk_format)i;
-    return SK_OK;
+    sk_status status = formats[i].sequence ? check_pattern(path, err) : SK_OK;
+    if (status == SK_OK)
+        *format = (sk_format)i;
+    return status;
 }
 
 const char *sk_format_name(sk_format format)
@@ -333,11 +333,7 @@ static sk_status check_options(const sk_sink_options *o, const format_row *row, 
     sk_status status = check_applicable(o, row, err);
     if (status != SK_OK)
         return status;
-    if (row->sequence) {
-        char scratch[PATH_BYTES];
-        return expand_pattern(o->path, 0, scratch, sizeof scratch, err);
-    }
-    return SK_OK;
+    return row->sequence ? check_pattern(o->path, err) : SK_OK;
 }
 
 sk_status sk_sink_open(const sk_sink_options *options, sk_sink **out, sk_error *err)
@@ -495,4 +491,83 @@ sk_status sk_av_convert_straight(struct SwsContext *sws, const uint8_t *bgra, in
         return sk_error_nomem(err);
     unpremultiply(bgra, stride, *scratch, frame->width, frame->height);
     return sk_av_convert(sws, *scratch, 4 * frame->width, frame, path, err);
+}
+
+/* ---- container files ----------------------------------------------------- */
+
+sk_status sk_av_output_open(sk_av_output *out, const char *muxer, const char *path, sk_error *err)
+{
+    out->path = path;
+    /* Created, then reopened by name through avio_open at start. */
+    sk_status status = sk_tempfile_create(&out->tmp, path, err);
+    if (status == SK_OK)
+        status = sk_tempfile_close(&out->tmp, path, err);
+    if (status != SK_OK)
+        return status;
+    /* The muxer by name: the temporary name ends in .part. */
+    int rc = avformat_alloc_output_context2(&out->mux, NULL, muxer, out->tmp.path);
+    if (rc < 0)
+        return sk_av_error(err, path, "cannot set up the muxer", rc);
+    if (!(out->stream = avformat_new_stream(out->mux, NULL)))
+        return sk_error_nomem(err);
+    return SK_OK;
+}
+
+sk_status sk_av_output_start(sk_av_output *out, const char *key, const char *value, sk_error *err)
+{
+    int rc = avio_open(&out->mux->pb, out->tmp.path, AVIO_FLAG_WRITE);
+    if (rc < 0)
+        return sk_av_error(err, out->path, "cannot open the temporary file", rc);
+    AVDictionary *options = NULL;
+    if (key)
+        rc = av_dict_set(&options, key, value, 0);
+    if (rc >= 0)
+        rc = avformat_write_header(out->mux, &options);
+    int ignored = av_dict_count(options); /* what the muxer did not take */
+    av_dict_free(&options);
+    if (rc < 0)
+        return sk_av_error(err, out->path, "cannot write the header", rc);
+    if (ignored > 0)
+        return sk_error_set(err, SK_ERUNTIME, "%s: the muxer ignored %s=%s", out->path, key, value);
+    return SK_OK;
+}
+
+sk_status sk_av_output_mux_ready(sk_av_output *out, AVCodecContext *encoder, AVPacket *packet,
+                                 sk_error *err)
+{
+    for (;;) {
+        int rc = avcodec_receive_packet(encoder, packet);
+        if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
+            return SK_OK;
+        if (rc < 0)
+            return sk_av_error(err, out->path, "cannot encode", rc);
+        av_packet_rescale_ts(packet, encoder->time_base, out->stream->time_base);
+        packet->stream_index = out->stream->index;
+        /* Takes the packet's contents and leaves it empty for the next one. */
+        rc = av_interleaved_write_frame(out->mux, packet);
+        if (rc < 0)
+            return sk_av_error(err, out->path, "cannot write", rc);
+    }
+}
+
+sk_status sk_av_output_finish(sk_av_output *out, sk_error *err)
+{
+    int rc = av_write_trailer(out->mux); /* with faststart, rewrites moov first */
+    if (rc < 0)
+        return sk_av_error(err, out->path, "cannot write the index", rc);
+    rc = avio_closep(&out->mux->pb);
+    if (rc < 0)
+        return sk_av_error(err, out->path, "cannot write", rc);
+    return sk_tempfile_commit(&out->tmp, out->path, err);
+}
+
+void sk_av_output_free(sk_av_output *out)
+{
+    if (out->mux) {
+        avio_closep(&out->mux->pb); /* no trailer: the file is being dropped */
+        avformat_free_context(out->mux);
+        out->mux = NULL;
+        out->stream = NULL;
+    }
+    sk_tempfile_abandon(&out->tmp); /* no-op once finish() renamed it */
 }

@@ -27,7 +27,6 @@
 #include <libavutil/opt.h>
 
 #include "sinks.h"
-#include "../fileio/fileio.h"
 
 #define GIF_MAX_FPS 50 /* one frame per 2 centiseconds */
 /* bayer dithering: a fixed pattern, so a pixel that does not change keeps
@@ -40,13 +39,11 @@
     "[b][p]paletteuse=dither=bayer:bayer_scale=3:diff_mode=rectangle"
 
 typedef struct gif_sink {
-    const char *path; /* borrowed from the sink (see sinks.h) */
-    sk_tempfile tmp;
+    const char *path;     /* borrowed from the sink (see sinks.h) */
+    sk_av_output out;     /* the gif file */
     AVFilterGraph *graph; /* owns source and sink */
     AVFilterContext *source, *sink;
     AVCodecContext *encoder;
-    AVFormatContext *mux; /* owns stream and, once opened, mux->pb */
-    AVStream *stream;
     AVFrame *frame;    /* bgra in; reused for every frame */
     AVFrame *filtered; /* pal8 out of the graph */
     AVPacket *packet;
@@ -128,31 +125,15 @@ static sk_status open_encoder(gif_sink *s, sk_error *err)
 
 static sk_status open_muxer(gif_sink *s, sk_error *err)
 {
-    sk_status status = sk_tempfile_create(&s->tmp, s->path, err);
-    if (status == SK_OK)
-        status = sk_tempfile_close(&s->tmp, s->path, err);
+    sk_status status = sk_av_output_open(&s->out, "gif", s->path, err);
     if (status != SK_OK)
         return status;
-    int rc = avformat_alloc_output_context2(&s->mux, NULL, "gif", s->tmp.path);
-    if (rc < 0)
-        return sk_av_error(err, s->path, "cannot set up the gif muxer", rc);
-    if (!(s->stream = avformat_new_stream(s->mux, NULL)))
-        return sk_error_nomem(err);
-    rc = avcodec_parameters_from_context(s->stream->codecpar, s->encoder);
+    AVStream *stream = s->out.stream;
+    int rc = avcodec_parameters_from_context(stream->codecpar, s->encoder);
     if (rc < 0)
         return sk_av_error(err, s->path, "cannot copy the encoder's parameters", rc);
-    s->stream->time_base = s->encoder->time_base;
-    rc = avio_open(&s->mux->pb, s->tmp.path, AVIO_FLAG_WRITE);
-    if (rc < 0)
-        return sk_av_error(err, s->path, "cannot open the temporary file", rc);
-    AVDictionary *options = NULL;
-    rc = av_dict_set(&options, "loop", "0", 0); /* 0: forever */
-    if (rc >= 0)
-        rc = avformat_write_header(s->mux, &options);
-    av_dict_free(&options);
-    if (rc < 0)
-        return sk_av_error(err, s->path, "cannot write the gif header", rc);
-    return SK_OK;
+    stream->time_base = s->encoder->time_base;
+    return sk_av_output_start(&s->out, "loop", "0", err); /* 0: forever */
 }
 
 static void gif_free(void *state)
@@ -165,11 +146,7 @@ static void gif_free(void *state)
     av_frame_free(&s->filtered);
     avcodec_free_context(&s->encoder);
     avfilter_graph_free(&s->graph);
-    if (s->mux) {
-        avio_closep(&s->mux->pb); /* no trailer: the file is being dropped */
-        avformat_free_context(s->mux);
-    }
-    sk_tempfile_abandon(&s->tmp);
+    sk_av_output_free(&s->out);
     free(s);
 }
 
@@ -179,7 +156,7 @@ static sk_status gif_open(const sk_sink_options *o, void **state, sk_error *err)
     if (!s)
         return sk_error_nomem(err);
     s->path = o->path;
-    s->tmp = SK_TEMPFILE_EMPTY;
+    s->out = SK_AV_OUTPUT_EMPTY;
     s->keep_every = (o->fps + GIF_MAX_FPS - 1) / GIF_MAX_FPS;
     sk_status status = open_graph(s, o, err);
     if (status == SK_OK)
@@ -198,23 +175,6 @@ static sk_status gif_open(const sk_sink_options *o, void **state, sk_error *err)
     return SK_OK;
 }
 
-/* Encodes and muxes every packet the encoder has ready. */
-static sk_status mux_ready_packets(gif_sink *s, sk_error *err)
-{
-    for (;;) {
-        int rc = avcodec_receive_packet(s->encoder, s->packet);
-        if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
-            return SK_OK;
-        if (rc < 0)
-            return sk_av_error(err, s->path, "cannot encode gif", rc);
-        av_packet_rescale_ts(s->packet, s->encoder->time_base, s->stream->time_base);
-        s->packet->stream_index = s->stream->index;
-        rc = av_interleaved_write_frame(s->mux, s->packet);
-        if (rc < 0)
-            return sk_av_error(err, s->path, "cannot write", rc);
-    }
-}
-
 /* Moves every frame the graph has finished into the encoder. */
 static sk_status encode_filtered(gif_sink *s, sk_error *err)
 {
@@ -228,7 +188,7 @@ static sk_status encode_filtered(gif_sink *s, sk_error *err)
         av_frame_unref(s->filtered);
         if (rc < 0)
             return sk_av_error(err, s->path, "cannot encode gif", rc);
-        sk_status status = mux_ready_packets(s, err);
+        sk_status status = sk_av_output_mux_ready(&s->out, s->encoder, s->packet, err);
         if (status != SK_OK)
             return status;
     }
@@ -268,16 +228,10 @@ static sk_status gif_finish(void *state, sk_error *err)
     rc = avcodec_send_frame(s->encoder, NULL);
     if (rc < 0)
         return sk_av_error(err, s->path, "cannot flush the encoder", rc);
-    status = mux_ready_packets(s, err);
+    status = sk_av_output_mux_ready(&s->out, s->encoder, s->packet, err);
     if (status != SK_OK)
         return status;
-    rc = av_write_trailer(s->mux);
-    if (rc < 0)
-        return sk_av_error(err, s->path, "cannot write the gif trailer", rc);
-    rc = avio_closep(&s->mux->pb);
-    if (rc < 0)
-        return sk_av_error(err, s->path, "cannot write", rc);
-    return sk_tempfile_commit(&s->tmp, s->path, err);
+    return sk_av_output_finish(&s->out, err);
 }
 
 const sk_sink_ops sk_gif_sink_ops = {

@@ -23,7 +23,6 @@
 #include <libavutil/pixdesc.h>
 
 #include "sinks.h"
-#include "../fileio/fileio.h"
 
 /* x264's and x265's presets (x264_preset_names, x265_preset_names), so that
  * a typo is the user's input error with the list in the message instead of
@@ -62,9 +61,7 @@ typedef struct codec_row {
 struct video_sink {
     const char *path; /* borrowed from the sink (see sinks.h) */
     const codec_row *row;
-    sk_tempfile tmp;      /* where the muxer writes until finish() */
-    AVFormatContext *mux; /* owns stream and, once opened, mux->pb */
-    AVStream *stream;
+    sk_av_output out; /* the container file and its video stream */
     AVCodecContext *encoder;
     struct SwsContext *sws;
     AVFrame *frame;    /* in the encoder's pixel format, reused for every frame */
@@ -226,26 +223,6 @@ static sk_status choose_codec(const sk_sink_options *o, const codec_row **out, s
     return SK_OK;
 }
 
-/* The temporary file is created here (failing early if the directory is
- * missing or read-only) and reopened by name through avio_open below. */
-static sk_status alloc_muxer(video_sink *s, sk_format format, sk_error *err)
-{
-    sk_status status = sk_tempfile_create(&s->tmp, s->path, err);
-    if (status == SK_OK)
-        status = sk_tempfile_close(&s->tmp, s->path, err);
-    if (status != SK_OK)
-        return status;
-    /* The muxer by name: the temporary name ends in .part. */
-    const char *name = muxer_names[format];
-    int rc = avformat_alloc_output_context2(&s->mux, NULL, name, s->tmp.path);
-    if (rc < 0)
-        return sk_av_error(err, s->path, "cannot set up the muxer", rc);
-    s->stream = avformat_new_stream(s->mux, NULL);
-    if (!s->stream)
-        return sk_error_nomem(err);
-    return SK_OK;
-}
-
 static enum AVPixelFormat pixel_format(const video_sink *s)
 {
     return s->transparent ? s->row->alpha_fmt : s->row->pix_fmt;
@@ -283,7 +260,7 @@ static sk_status open_encoder(video_sink *s, const sk_sink_options *o, sk_error 
     if (!s->encoder)
         return sk_error_nomem(err);
     describe_video(s, o);
-    if (s->mux->oformat->flags & AVFMT_GLOBALHEADER)
+    if (s->out.mux->oformat->flags & AVFMT_GLOBALHEADER)
         s->encoder->flags |= AV_CODEC_FLAG_GLOBAL_HEADER; /* parameter sets in the header */
     int crf = o->crf >= 0 ? o->crf : s->row->crf_default;
     sk_status status = s->row->configure(s, o, crf, err);
@@ -300,15 +277,16 @@ static sk_status open_encoder(video_sink *s, const sk_sink_options *o, sk_error 
 
 static sk_status describe_stream(video_sink *s, int fps, sk_error *err)
 {
-    int rc = avcodec_parameters_from_context(s->stream->codecpar, s->encoder);
+    AVStream *stream = s->out.stream;
+    int rc = avcodec_parameters_from_context(stream->codecpar, s->encoder);
     if (rc < 0)
         return sk_av_error(err, s->path, "cannot copy the encoder's parameters", rc);
     if (s->row->tag)
-        s->stream->codecpar->codec_tag = s->row->tag; /* else the encoder's or the muxer's */
+        stream->codecpar->codec_tag = s->row->tag; /* else the encoder's or the muxer's */
     /* A hint only: the muxer picks its own time base in write_header. */
-    s->stream->time_base = s->encoder->time_base;
-    s->stream->avg_frame_rate = (AVRational){fps, 1};
-    s->stream->r_frame_rate = (AVRational){fps, 1};
+    stream->time_base = s->encoder->time_base;
+    stream->avg_frame_rate = (AVRational){fps, 1};
+    stream->r_frame_rate = (AVRational){fps, 1};
     return SK_OK;
 }
 
@@ -319,24 +297,12 @@ static bool has_faststart(sk_format format)
     return format == SK_FORMAT_MP4 || format == SK_FORMAT_MOV;
 }
 
+/* Streams besides the video (subtitles, audio) join before this header. */
 static sk_status write_header(video_sink *s, sk_format format, sk_error *err)
 {
-    int rc = avio_open(&s->mux->pb, s->tmp.path, AVIO_FLAG_WRITE);
-    if (rc < 0)
-        return sk_av_error(err, s->path, "cannot open the temporary file", rc);
-    AVDictionary *options = NULL;
     if (has_faststart(format))
-        rc = av_dict_set(&options, "movflags", "+faststart", 0);
-    /* Streams besides the video (subtitles, audio) join before this header. */
-    if (rc >= 0)
-        rc = avformat_write_header(s->mux, &options);
-    int ignored = av_dict_count(options); /* what the muxer did not take */
-    av_dict_free(&options);
-    if (rc < 0)
-        return sk_av_error(err, s->path, "cannot write the header", rc);
-    if (ignored > 0)
-        return sk_error_set(err, SK_ERUNTIME, "%s: the muxer ignored movflags", s->path);
-    return SK_OK;
+        return sk_av_output_start(&s->out, "movflags", "+faststart", err);
+    return sk_av_output_start(&s->out, NULL, NULL, err);
 }
 
 static sk_status open_converter(video_sink *s, sk_error *err)
@@ -373,11 +339,7 @@ static void video_free(void *state)
         return;
     sk_av_release(&s->encoder, &s->sws, &s->frame, &s->packet);
     free(s->straight);
-    if (s->mux) {
-        avio_closep(&s->mux->pb); /* no trailer: the file is being dropped */
-        avformat_free_context(s->mux);
-    }
-    sk_tempfile_abandon(&s->tmp); /* no-op once finish() renamed it */
+    sk_av_output_free(&s->out);
     free(s);
 }
 
@@ -393,8 +355,8 @@ static sk_status video_open(const sk_sink_options *o, void **state, sk_error *er
     s->path = o->path;
     s->row = row;
     s->transparent = o->transparent;
-    s->tmp = SK_TEMPFILE_EMPTY;
-    status = alloc_muxer(s, o->format, err);
+    s->out = SK_AV_OUTPUT_EMPTY;
+    status = sk_av_output_open(&s->out, muxer_names[o->format], o->path, err);
     if (status == SK_OK)
         status = open_encoder(s, o, err);
     if (status == SK_OK)
@@ -413,25 +375,6 @@ static sk_status video_open(const sk_sink_options *o, void **state, sk_error *er
     return SK_OK;
 }
 
-/* Moves every packet the encoder has ready into the muxer. Stops at EAGAIN
- * (needs more input) or, while draining, at EOF. */
-static sk_status mux_ready_packets(video_sink *s, sk_error *err)
-{
-    for (;;) {
-        int rc = avcodec_receive_packet(s->encoder, s->packet);
-        if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
-            return SK_OK;
-        if (rc < 0)
-            return sk_av_error(err, s->path, "cannot encode", rc);
-        av_packet_rescale_ts(s->packet, s->encoder->time_base, s->stream->time_base);
-        s->packet->stream_index = s->stream->index;
-        /* Takes the packet's contents and leaves it empty for the next one. */
-        rc = av_interleaved_write_frame(s->mux, s->packet);
-        if (rc < 0)
-            return sk_av_error(err, s->path, "cannot write", rc);
-    }
-}
-
 static sk_status video_write(void *state, int64_t frame_index, const uint8_t *bgra, int stride,
                              sk_error *err)
 {
@@ -446,7 +389,7 @@ static sk_status video_write(void *state, int64_t frame_index, const uint8_t *bg
     int rc = avcodec_send_frame(s->encoder, s->frame);
     if (rc < 0)
         return sk_av_error(err, s->path, "cannot encode", rc);
-    return mux_ready_packets(s, err);
+    return sk_av_output_mux_ready(&s->out, s->encoder, s->packet, err);
 }
 
 static sk_status video_finish(void *state, sk_error *err)
@@ -455,17 +398,11 @@ static sk_status video_finish(void *state, sk_error *err)
     int rc = avcodec_send_frame(s->encoder, NULL); /* enter draining mode */
     if (rc < 0)
         return sk_av_error(err, s->path, "cannot flush the encoder", rc);
-    sk_status status = mux_ready_packets(s, err);
+    sk_status status = sk_av_output_mux_ready(&s->out, s->encoder, s->packet, err);
     if (status != SK_OK)
         return status;
     /* Packets of the other streams (subtitles, audio) go in before the trailer. */
-    rc = av_write_trailer(s->mux); /* with faststart, rewrites moov first */
-    if (rc < 0)
-        return sk_av_error(err, s->path, "cannot write the index", rc);
-    rc = avio_closep(&s->mux->pb);
-    if (rc < 0)
-        return sk_av_error(err, s->path, "cannot write", rc);
-    return sk_tempfile_commit(&s->tmp, s->path, err);
+    return sk_av_output_finish(&s->out, err);
 }
 
 const sk_sink_ops sk_video_sink_ops = {
