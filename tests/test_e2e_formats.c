@@ -415,6 +415,32 @@ static void test_concat_parts_with_different_delays(void **state)
     run_result_free(&r);
 }
 
+/* Alpha survives the join: WebM's alpha_mode tag and the alpha itself. */
+static void test_concat_keeps_alpha(void **state)
+{
+    (void)state;
+    setup_dir();
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/a0.webm", "--transparent",
+                                         "--frames", "0:5", "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/a1.webm", "--transparent",
+                                         "--frames", "5:12", "--quiet", NULL});
+    run_softknn_ok((const char *const[]){"concat", DIR "/a0.webm", DIR "/a1.webm", "-o",
+                                         DIR "/a.webm", "--quiet", NULL});
+    run_result r = probe(DIR "/a.webm");
+    expect_probe_value(r.out, "TAG:alpha_mode", "1");
+    expect_probe_value(r.out, "nb_read_frames", "12");
+    run_result_free(&r);
+    unsigned char *rgba = decode_rgba(DIR "/a.webm", "libvpx-vp9");
+    expect_alpha(rgba, 250);
+    free(rgba);
+    /* An opaque part does not join a transparent one. */
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", DIR "/o1.webm", "--frames", "5:12",
+                                         "--quiet", NULL});
+    input_error(
+        (const char *const[]){"concat", DIR "/a0.webm", DIR "/o1.webm", "-o", DIR "/ao.webm", NULL},
+        DIR "/o1.webm: its pixel format differs", NULL);
+}
+
 static void test_concat_refuses_incompatible(void **state)
 {
     (void)state;
@@ -528,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_concat_mp4_equals_whole),
         cmocka_unit_test(test_concat_webm_equals_whole),
         cmocka_unit_test(test_concat_parts_with_different_delays),
+        cmocka_unit_test(test_concat_keeps_alpha),
         cmocka_unit_test(test_concat_refuses_incompatible),
         cmocka_unit_test(test_bad_option_values),
         cmocka_unit_test(test_png_compression_levels),

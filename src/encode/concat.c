@@ -75,6 +75,14 @@ static sk_status open_part(part *p, const char *path, sk_error *err)
     return SK_OK;
 }
 
+/* A WebM part with alpha says so in its alpha_mode tag, while its pixel
+ * format reads yuv420p (the alpha travels beside the VP9 frames). */
+static bool has_alpha(const AVStream *video)
+{
+    const AVDictionaryEntry *alpha = av_dict_get(video->metadata, "alpha_mode", NULL, 0);
+    return alpha && strcmp(alpha->value, "1") == 0;
+}
+
 /* What differs between two parts' video streams, or NULL. */
 static const char *difference(const AVStream *a, const AVStream *b)
 {
@@ -83,7 +91,7 @@ static const char *difference(const AVStream *a, const AVStream *b)
         return "codec";
     if (x->width != y->width || x->height != y->height)
         return "frame size";
-    if (x->format != y->format)
+    if (x->format != y->format || has_alpha(a) != has_alpha(b))
         return "pixel format";
     if (av_cmp_q(a->avg_frame_rate, b->avg_frame_rate) != 0 &&
         av_cmp_q(a->r_frame_rate, b->r_frame_rate) != 0)
@@ -136,6 +144,9 @@ static sk_status open_output(sk_av_output *output, sk_format format, const part 
      * we choose on purpose (video.c), and let the muxer pick the rest. */
     if (stream->codecpar->codec_tag != MKTAG('h', 'v', 'c', '1'))
         stream->codecpar->codec_tag = 0;
+    /* The muxer writes the track's AlphaMode for a yuva420p stream. */
+    if (has_alpha(first->video))
+        stream->codecpar->format = AV_PIX_FMT_YUVA420P;
     stream->time_base = first->video->time_base;
     stream->avg_frame_rate = first->video->avg_frame_rate;
     stream->r_frame_rate = first->video->r_frame_rate;
