@@ -44,8 +44,13 @@ static const char usage_text[] =
     "                        .mov            ProRes 422 HQ (4444 with alpha with --transparent)\n"
     "                        .gif            animated GIF, looping, at most 50 fps\n"
     "                        name_%05d.png   a PNG sequence (one file per frame)\n"
+    "                        .bgra or .raw   raw frames: Cairo's BGRA bytes (premultiplied),\n"
+    "                                        4 x width bytes a row, no header\n"
+    "                        -               raw frames to standard output, for a pipe:\n"
+    "                                        ... -o - | ffmpeg -f rawvideo -pix_fmt bgra\n"
+    "                                        -s WxH -r FPS -i - ...\n"
     "                      default: out/<scene name>.mp4 (or the --format's extension)\n"
-    "  --format NAME       mp4, webm, mov, gif or png, whatever the extension\n"
+    "  --format NAME       mp4, webm, mov, gif, png or raw, whatever the extension\n"
     "  --codec NAME        for .mp4: h264 (default) or h265 (tagged hvc1)\n"
     "  -q, --quality L     l 854x480@15, m 1280x720@30, h 1920x1080@60, k 3840x2160@60;\n"
     "                      overrides the scene; --size and --fps override it\n"
@@ -56,16 +61,23 @@ static const char usage_text[] =
     "                      Python slice); A or B may be left out: '100:' or ':60'.\n"
     "                      The file plays on its own and joins others with concat\n"
     "  --crf N             quality, 0 (lossless) up: H.264 and H.265 0-51 (default 20\n"
-    "                      and 24), VP9 0-63 (default 32); not for ProRes, GIF or PNG\n"
+    "                      and 24), VP9 0-63 (default 32); not for ProRes, GIF, PNG or raw\n"
     "  --preset NAME       x264/x265 speed, ultrafast ... placebo (default veryfast)\n"
     "  --transparent       keep alpha (.webm, .mov, PNG): an opaque scene background\n"
     "                      becomes transparent; a translucent one is kept\n"
     "  --gif-width W       scale a GIF to W pixels wide, keeping the aspect ratio\n"
     "  --png-compression N PNG zlib level, 0 (fastest) to 9 (smallest) (default 3)\n"
+    "  --subtitles FILE    also write the scene's captions as FILE.srt (SubRip) or\n"
+    "                      FILE.vtt (WebVTT), timed like the output (and its --frames)\n"
+    "  --threads N         drawing threads, 1-64 (default: one per processor); the\n"
+    "                      output is the same whatever N\n"
     "  -y, --overwrite     replace an existing output\n"
-    "  --quiet             print nothing but errors\n"
+    "  --quiet             print nothing but errors (no progress bar)\n"
     "  -v, --verbose       also print FFmpeg's and the encoders' own messages\n"
-    "\n"
+    "\n";
+
+/* The rest of --help; two strings because C11 promises only 4095 bytes. */
+static const char usage_more_text[] =
     "weights options:\n"
     "  --format csv|json   default: json when FILE ends in .json, else csv\n"
     "  --every N           only frames whose index is a multiple of N (default 1)\n"
@@ -82,10 +94,17 @@ static const char usage_text[] =
     "\n"
     "concat options:\n"
     "  -o, --output OUT    .mp4, .webm or .mov; the parts must agree in codec, size,\n"
-    "                      pixel format, frame rate and encoder settings\n"
+    "                      pixel format, frame rate and encoder settings; captions\n"
+    "                      and chapters are joined too, parts with sound are refused\n"
     "  -y, --quiet         as for render\n"
     "\n"
     "exit status: 0 done, 1 runtime failure, 2 bad input, 130 interrupted\n";
+
+static void print_usage(void)
+{
+    fputs(usage_text, stdout);
+    fputs(usage_more_text, stdout);
+}
 
 static volatile sig_atomic_t cancel_requested;
 
@@ -205,6 +224,9 @@ static void catch_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* A pipe whose reader has gone (-o - | head -c 1) makes write() fail
+     * with EPIPE, reported like any write error, instead of killing us. */
+    signal(SIGPIPE, SIG_IGN);
 }
 
 static int command_render(int argc, char **argv)
@@ -220,6 +242,8 @@ static int command_render(int argc, char **argv)
         OPT_TRANSPARENT,
         OPT_GIF_WIDTH,
         OPT_PNG_COMPRESSION,
+        OPT_SUBTITLES,
+        OPT_THREADS,
         OPT_QUIET
     };
     static const struct option options[] = {
@@ -235,6 +259,8 @@ static int command_render(int argc, char **argv)
         {"transparent", no_argument, NULL, OPT_TRANSPARENT},
         {"gif-width", required_argument, NULL, OPT_GIF_WIDTH},
         {"png-compression", required_argument, NULL, OPT_PNG_COMPRESSION},
+        {"subtitles", required_argument, NULL, OPT_SUBTITLES},
+        {"threads", required_argument, NULL, OPT_THREADS},
         {"overwrite", no_argument, NULL, 'y'},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"verbose", no_argument, NULL, 'v'},
@@ -254,7 +280,7 @@ static int command_render(int argc, char **argv)
         case 'y': job.overwrite = true; break;
         case OPT_QUIET: job.quiet = true; break;
         case 'v': verbose = true; break;
-        case 'h': fputs(usage_text, stdout); return 0;
+        case 'h': print_usage(); return 0;
         case 'q':
             if (!(preset_quality = parse_quality(optarg)))
                 return fail_input("-q: expected l, m, h or k, found '%s'", optarg);
@@ -299,6 +325,13 @@ static int command_render(int argc, char **argv)
                 return fail_input("--png-compression: expected a level from 0 to 9, found '%s'",
                                   optarg);
             job.png_compression = (int)value;
+            break;
+        case OPT_SUBTITLES: job.subtitles = optarg; break;
+        case OPT_THREADS:
+            if (parse_int(optarg, 1, 64, &value))
+                return fail_input("--threads: expected an integer from 1 to 64, found '%s'",
+                                  optarg);
+            job.threads = (int)value;
             break;
         case ':': return fail_input("%s needs a value", argv[optind - 1]);
         default: return fail_input("unknown option '%s'", argv[optind - 1]);
@@ -353,7 +386,7 @@ static int command_concat(int argc, char **argv)
         case 'o': output = optarg; break;
         case 'y': overwrite = true; break;
         case OPT_QUIET: quiet = true; break;
-        case 'h': fputs(usage_text, stdout); return 0;
+        case 'h': print_usage(); return 0;
         case ':': return fail_input("%s needs a value", argv[optind - 1]);
         default: return fail_input("unknown option '%s'", argv[optind - 1]);
         }
@@ -399,7 +432,7 @@ static int command_weights(int argc, char **argv)
         switch (opt) {
         case 'o': job.output = optarg; break;
         case 'y': job.overwrite = true; break;
-        case 'h': fputs(usage_text, stdout); return 0;
+        case 'h': print_usage(); return 0;
         case OPT_FORMAT:
             if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "json") != 0)
                 return fail_input("--format: expected csv or json, found '%s'", optarg);
@@ -458,7 +491,7 @@ static int command_still(int argc, char **argv)
             if (!(preset_quality = parse_quality(optarg)))
                 return fail_input("-q: expected l, m, h or k, found '%s'", optarg);
             break;
-        case 'h': fputs(usage_text, stdout); return 0;
+        case 'h': print_usage(); return 0;
         case OPT_AT:
             if (!sk_scene_parse_time(optarg, &job.time))
                 return fail_input("--at: expected a time (seconds, or \"1.5s\", \"250ms\", "
@@ -505,15 +538,16 @@ static const char *const target_names[SK_TARGET_COUNT] = {
     [SK_TARGET_BANDWIDTH] = "attention.bandwidth",
     [SK_TARGET_TEMPERATURE] = "attention.temperature",
     [SK_TARGET_K] = "attention.k",
+    [SK_TARGET_KERNEL] = "attention.kernel",
     [SK_TARGET_CAMERA_CENTER] = "camera.center",
     [SK_TARGET_CAMERA_ZOOM] = "camera.zoom",
     [SK_TARGET_QUERY_POSITION] = "query.position",
     [SK_TARGET_LAYER_OPACITY] = "opacity"};
 
-static void print_kernel(const sk_kernel *k)
+static void print_kernel(const char *heading, const sk_kernel *k)
 {
     unsigned uses = sk_kernel_parameters(k);
-    printf("  kernel    %s", sk_kernel_name(k->kind));
+    printf("  %-9s %s", heading, sk_kernel_name(k->kind));
     if (uses & SK_USES_BASE)
         printf(" of %s", sk_kernel_name(k->base));
     if (uses & SK_USES_K)
@@ -522,6 +556,8 @@ static void print_kernel(const sk_kernel *k)
         printf(", bandwidth %g", k->bandwidth);
     if (uses & SK_USES_TEMPERATURE)
         printf(", temperature %g", k->temperature);
+    if ((uses & SK_USES_BIAS) && k->key_bias)
+        printf(", bias half_norm");
     printf("%s\n", k->projected ? ", with projections W_Q and W_K" : "");
 }
 
@@ -532,7 +568,9 @@ static void print_summary(const sk_scene *s)
            s->duration, (long long)sk_scene_frame_count(s), sk_theme_name(s->theme));
     printf("  keys      %d (%s values)\n", s->key_count,
            s->value_kind == SK_VALUE_SCALAR ? "number" : "colour");
-    print_kernel(&s->kernel);
+    print_kernel("kernel", &s->kernel);
+    if (s->has_compare)
+        print_kernel("compare", &s->compare);
     const sk_path *p = &s->query_path;
     printf("  query     %s path", path_kind_names[p->kind]);
     if (p->kind == SK_PATH_KEYFRAMES)
@@ -540,8 +578,14 @@ static void print_summary(const sk_scene *s)
     else if (p->kind != SK_PATH_ELLIPSE)
         printf(", %d points", p->point_count);
     printf("%s\n", p->closed && p->kind != SK_PATH_KEYFRAMES ? ", closed" : "");
-    printf("  view      x %g..%g, y %g..%g\n", s->view_min.x, s->view_max.x, s->view_min.y,
+    printf("  view      %s, x %g..%g, %s %g..%g", sk_view_kind_name(s->view_kind), s->view_min.x,
+           s->view_max.x, s->view_kind == SK_VIEW_REGRESSION1D ? "value" : "y", s->view_min.y,
            s->view_max.y);
+    if (s->view_kind == SK_VIEW_MATRIX)
+        printf(", %d rows", s->matrix_rows);
+    if (s->curve_count > 0)
+        printf(", true curve of %d points", s->curve_count);
+    printf("\n");
     printf("  layers   ");
     for (int i = 0; i < s->layer_count; i++)
         printf(" %s", sk_layer_name(s->layer_order[i]));
@@ -567,7 +611,7 @@ static int command_check(int argc, char **argv)
         return fail_input(argc < 2 ? "check needs a scene file" : "check takes one scene file");
     sk_scene *scene = NULL;
     sk_error err = {0};
-    sk_status status = sk_scene_load(argv[1], &scene, &err);
+    sk_status status = sk_load_scene(argv[1], &scene, &err);
     if (status != SK_OK) {
         report(&err);
         return exit_code(status);
@@ -584,7 +628,7 @@ int main(int argc, char **argv)
     const char *command = argv[1];
     if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||
         strcmp(command, "help") == 0) {
-        fputs(usage_text, stdout);
+        print_usage();
         return 0;
     }
     if (strcmp(command, "--version") == 0) {

@@ -471,6 +471,76 @@ static void test_gaussian_is_biased_dot(void **state)
     }
 }
 
+/* Dot with the key bias, T = 2, q = (1, 0), keys (1, 0) and (0, 1): logits
+ * (q.k - |k|^2/2) / T = (1 - 1/2) / 2 = 0.25 and (0 - 1/2) / 2 = -0.25 (no
+ * sqrt(d) with the bias), so w0 = 1 / (1 + e^-0.5) = 0.6224593312018546. */
+static void test_dot_bias_two_key_closed_form(void **state)
+{
+    (void)state;
+    sk_vec2 keys[] = {{1, 0}, {0, 1}};
+    double w[2];
+    sk_kernel dot = make(SK_KERNEL_DOT, 1.0, 2.0);
+    dot.key_bias = true;
+    assert_true(weigh(&dot, (sk_vec2){1, 0}, keys, 2, w));
+    assert_close(w[0], 0.6224593312018546, 1e-15);
+    assert_close(w[1], 1.0 - 0.6224593312018546, 1e-15);
+    /* q = (1, 0), keys (2, 0) and (0, 0), both at distance 1: logits
+     * 2 - 2 = 0 and 0 - 0 = 0, an even split, where the plain dot product
+     * (2/sqrt 2 against 0) would favour the longer key. */
+    sk_vec2 apart[] = {{2, 0}, {0, 0}};
+    assert_true(weigh(&dot, (sk_vec2){1, 0}, apart, 2, w));
+    assert_close(w[0], 0.5, 1e-15);
+    dot.key_bias = false;
+    assert_true(weigh(&dot, (sk_vec2){1, 0}, apart, 2, w));
+    assert_true(w[0] > 0.6);
+}
+
+/* A small LCG of our own, so the "random" cases are the same everywhere. */
+static double lcg_uniform(uint64_t *s, double lo, double hi)
+{
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return lo + (hi - lo) * (double)(*s >> 11) / 9007199254740992.0;
+}
+
+/* The equivalence scenes/equivalence.yaml shows: by hand,
+ *   -|q-k|^2 / 2 = q.k - |k|^2/2 - |q|^2/2,
+ * and -|q|^2/2 is the same for every key, so softmax((q.k - |k|^2/2) / sigma^2)
+ * = softmax(-|q-k|^2 / (2 sigma^2)). The expected weights are computed here
+ * from the Gaussian's own formula (max-subtracted), and both kernels must
+ * match them, and so each other, to 1e-12 over 2000 random queries. */
+static void test_gaussian_equals_dot_with_bias(void **state)
+{
+    (void)state;
+    enum { N = 8, QUERIES = 2000 };
+    uint64_t seed = 12345;
+    sk_vec2 keys[N];
+    for (int i = 0; i < N; i++)
+        keys[i] = (sk_vec2){lcg_uniform(&seed, -4, 4), lcg_uniform(&seed, -4, 4)};
+    const double sigmas[] = {0.5, 0.9, 1.0, 2.0};
+    for (int qi = 0; qi < QUERIES; qi++) {
+        sk_vec2 q = {lcg_uniform(&seed, -5, 5), lcg_uniform(&seed, -5, 5)};
+        double sigma = sigmas[qi % COUNT_OF(sigmas)];
+        double expected[N], d2[N], nearest = INFINITY, sum = 0.0;
+        for (int i = 0; i < N; i++) {
+            d2[i] = (q.x - keys[i].x) * (q.x - keys[i].x) + (q.y - keys[i].y) * (q.y - keys[i].y);
+            nearest = fmin(nearest, d2[i]);
+        }
+        for (int i = 0; i < N; i++)
+            sum += expected[i] = exp(-(d2[i] - nearest) / (2 * sigma * sigma));
+        for (int i = 0; i < N; i++)
+            expected[i] /= sum;
+        double gw[N], dw[N];
+        sk_kernel g = make(SK_KERNEL_GAUSSIAN, sigma, 1.0);
+        sk_kernel dot = make(SK_KERNEL_DOT, 1.0, sigma * sigma);
+        dot.key_bias = true;
+        assert_true(weigh(&g, q, keys, N, gw));
+        assert_true(weigh(&dot, q, keys, N, dw));
+        assert_all_close(gw, expected, N, 1e-12);
+        assert_all_close(dw, expected, N, 1e-12);
+        assert_all_close(dw, gw, N, 1e-12);
+    }
+}
+
 /* q = (3, 0), keys (0, 2.5) and (2, 0). Without projection the squared
  * distances are 9 + 6.25 = 15.25 and 1: key 1 is nearest. W_K swapping the
  * axes maps the keys to (2.5, 0) and (0, 2): squared distances 0.25 and 13,
@@ -743,7 +813,7 @@ static void test_kernel_uses_flags(void **state)
     (void)state;
     const unsigned expected[SK_KERNEL_COUNT] = {
         [SK_KERNEL_GAUSSIAN] = SK_USES_BANDWIDTH,
-        [SK_KERNEL_DOT] = SK_USES_TEMPERATURE,
+        [SK_KERNEL_DOT] = SK_USES_TEMPERATURE | SK_USES_BIAS,
         [SK_KERNEL_COSINE] = SK_USES_TEMPERATURE,
         [SK_KERNEL_LAPLACIAN] = SK_USES_BANDWIDTH,
         [SK_KERNEL_EPANECHNIKOV] = SK_USES_BANDWIDTH,
@@ -781,6 +851,8 @@ int main(void)
         cmocka_unit_test(test_gaussian_two_key_closed_form),
         cmocka_unit_test(test_gaussian_three_keys),
         cmocka_unit_test(test_dot_two_key_closed_form),
+        cmocka_unit_test(test_dot_bias_two_key_closed_form),
+        cmocka_unit_test(test_gaussian_equals_dot_with_bias),
         cmocka_unit_test(test_laplacian_two_key_closed_form),
         cmocka_unit_test(test_cosine_two_key_closed_form),
         cmocka_unit_test(test_epanechnikov_two_key_closed_form),

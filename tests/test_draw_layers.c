@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "draw/draw.h"
 #include "draw/painter.h"
@@ -341,6 +342,78 @@ static void test_panel_draws_thirty_keys(void **state)
     drawn_free(&d);
 }
 
+/* attention.compare: the same frame with and without a compared kernel.
+ * Main: gaussian with sigma 0.2 and the query on key a, so a takes ~1 and b
+ * ~0; compared: knn with k = 2, 0.5 each. Every pixel that changes lies in
+ * the panel, and some column of them is bar-tall: b's ghost bar is half the
+ * bar axis high where its own bar is empty. */
+static void test_compare_draws_ghost_bars(void **state)
+{
+    (void)state;
+    const char *base = "video: {size: [640, 360], fps: 1, duration: 1}\n"
+                       "layers: [panel]\n"
+                       "keys: [{at: [0, 0], value: red, label: a}, {at: [3, 0], value: blue, "
+                       "label: b}]\n"
+                       "animate: {query.position: [{t: 0, value: [0, 0]}]}\n";
+    char with[1024], without[1024];
+    snprintf(without, sizeof without, "%sattention: {bandwidth: 0.2}\n", base);
+    snprintf(with, sizeof with, "%sattention: {bandwidth: 0.2, compare: {kernel: knn, k: 2}}\n",
+             base);
+    drawn a = draw_frame(without, 0), b = draw_frame(with, 0);
+    sk_rect panel = a.layout.panel;
+    int changed = 0, tallest = 0;
+    for (int x = 0; x < 640; x++) {
+        int run = 0;
+        for (int y = 0; y < 360; y++) {
+            rgb8 p = pixel(&a, x, y), q = pixel(&b, x, y);
+            bool differs = p.r != q.r || p.g != q.g || p.b != q.b;
+            if (differs &&
+                !(x >= panel.x && x < panel.x + panel.w && y >= panel.y && y < panel.y + panel.h))
+                fail_msg("pixel (%d, %d) outside the panel changed", x, y);
+            changed += differs;
+            run = differs ? run + 1 : 0;
+            tallest = run > tallest ? run : tallest;
+        }
+    }
+    assert_true(changed > 100);
+    if (!(tallest > 0.15 * panel.h))
+        fail_msg("tallest changed column %d px, panel %g px high", tallest, panel.h);
+    drawn_free(&a);
+    drawn_free(&b);
+}
+
+/* The formulas card shows the biased dot product's own kernel formula
+ * (assets/formulas/kernel_dot_bias.svg): with the bias the card changes, and
+ * nothing outside it does. */
+static void test_bias_changes_kernel_formula(void **state)
+{
+    (void)state;
+    const char *base = "video: {size: [640, 360], fps: 1, duration: 1}\n"
+                       "layers: [formulas]\n"
+                       "keys: [{at: [0, 0], value: red}, {at: [3, 0], value: blue}]\n";
+    char plain[512], biased[512];
+    snprintf(plain, sizeof plain, "%sattention: {kernel: dot}\n", base);
+    snprintf(biased, sizeof biased, "%sattention: {kernel: dot, bias: half_norm}\n", base);
+    drawn a = draw_frame(plain, 0), b = draw_frame(biased, 0);
+    sk_rect card = a.layout.formulas;
+    int changed = 0;
+    for (int y = 0; y < 360; y++)
+        for (int x = 0; x < 640; x++) {
+            rgb8 p = pixel(&a, x, y), q = pixel(&b, x, y);
+            if (p.r == q.r && p.g == q.g && p.b == q.b)
+                continue;
+            if (!(x >= card.x && x < card.x + card.w && y >= card.y && y < card.y + card.h))
+                fail_msg("pixel (%d, %d) outside the formulas card changed", x, y);
+            changed++;
+        }
+    assert_true(changed > 50);
+    /* A missing file would change the card too (its kernel line would go):
+     * the formula must be there (test_formulas checks that it loads). */
+    assert_int_equal(access(SK_SOURCE_DIR "/assets/formulas/kernel_dot_bias.svg", R_OK), 0);
+    drawn_free(&a);
+    drawn_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,6 +429,8 @@ int main(void)
         cmocka_unit_test(test_panel_bars_ties_lower_index_first),
         cmocka_unit_test(test_panel_bars_many_keys),
         cmocka_unit_test(test_panel_draws_thirty_keys),
+        cmocka_unit_test(test_compare_draws_ghost_bars),
+        cmocka_unit_test(test_bias_changes_kernel_formula),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

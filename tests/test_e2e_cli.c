@@ -156,6 +156,20 @@ static void test_check(void **state)
     assert_non_null(strstr(r.out, "keys      10 (colour values)"));
     assert_non_null(strstr(r.out, "kernel    gaussian, bandwidth 0.9"));
     run_result_free(&r);
+    r = run_softknn((const char *const[]){"check", "scenes/kernels.yaml", NULL});
+    assert_non_null(
+        strstr(r.out, "animate   attention.bandwidth, attention.temperature, attention.kernel\n"));
+    run_result_free(&r);
+    const char *compare = SK_TEST_TMP "/compare.yaml";
+    FILE *f = fopen(compare, "w");
+    assert_non_null(f);
+    fputs("attention: {compare: {kernel: dot, bias: half_norm, temperature: 0.81}}\n"
+          "keys: [{at: [0, 0], value: red}]\n",
+          f);
+    assert_int_equal(fclose(f), 0);
+    r = run_softknn((const char *const[]){"check", compare, NULL});
+    assert_non_null(strstr(r.out, "  compare   dot, temperature 0.81, bias half_norm\n"));
+    run_result_free(&r);
     r = run_softknn((const char *const[]){"check", "tests/bad/multiple_errors.yaml", NULL});
     assert_int_equal(r.exit_code, EXIT_INPUT);
     int lines = 0;

@@ -509,7 +509,7 @@ static void test_bad_option_values(void **state)
     input_error((const char *const[]){"render", TINY, "-q", "x", NULL},
                 "-q: expected l, m, h or k, found 'x'", NULL);
     input_error((const char *const[]){"render", TINY, "--format", "avi", "-o", DIR "/x", NULL},
-                "--format: expected mp4, webm, mov, gif or png, found 'avi'", NULL);
+                "--format: expected mp4, webm, mov, gif, png or raw, found 'avi'", NULL);
     input_error((const char *const[]){"render", TINY, "--format", "webm", "-o", DIR "/x.mp4", NULL},
                 "x.mp4: the extension says mp4 but --format says webm", NULL);
     /* None of them left anything behind. */

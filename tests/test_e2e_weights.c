@@ -52,8 +52,8 @@ static void check_close(const char *what, double actual, double expected)
 }
 
 /* Columns: frame,t,query_x,query_y,query_px,query_py,kernel,bandwidth,
- * temperature,k,base,w[..] x10,output_r,output_g,output_b,entropy; empty
- * fields (temperature, k, base) vanish in strtok, so indices shift by 3. */
+ * temperature,k,base,bias,w[..] x10,output_r,output_g,output_b,entropy; empty
+ * fields (temperature, k, base, bias) vanish in strtok, so indices shift by 4. */
 static void check_record(char *fields[], int n)
 {
     assert_int_equal(n, 8 + KEYS + 4);
@@ -94,7 +94,7 @@ static void test_csv_records_recomputed(void **state)
     char *save = NULL;
     char *line = strtok_r(text, "\n", &save);
     const char *header = "frame,t,query_x,query_y,query_px,query_py,kernel,bandwidth,temperature,"
-                         "k,base,w[cat],w[dog],";
+                         "k,base,bias,w[cat],w[dog],";
     assert_int_equal(strncmp(line, header, strlen(header)), 0);
     while ((line = strtok_r(NULL, "\n", &save))) {
         long frame = strtol(line, NULL, 10);
@@ -152,12 +152,47 @@ static void test_bad_arguments(void **state)
     run_result_free(&r);
 }
 
+/* The key bias and a kernel track in the export. The query stays at (1, 0);
+ * keys (1, 0) and (0, 1). Frame 0 (t = 0) is gaussian, sigma 1: squared
+ * distances 0 and 2, w0 = 1 / (1 + e^-1) = 0.7310585786300049, no bias.
+ * Frame 1 (t = 1) is dot with the bias at T = 2: logits (1 - 1/2) / 2 = 0.25
+ * and (0 - 1/2) / 2 = -0.25, w0 = 1 / (1 + e^-0.5) = 0.6224593312018546 and
+ * w1 = 1 / (1 + e^0.5) = 0.37754066879814543 (its last digits left to rounding). */
+static void test_bias_and_kernel_track(void **state)
+{
+    (void)state;
+    const char *scene = SK_TEST_TMP "/bias.yaml";
+    FILE *f = fopen(scene, "w");
+    assert_non_null(f);
+    fputs("video: {fps: 1, duration: 2}\n"
+          "attention: {bandwidth: 1, temperature: 2, bias: half_norm}\n"
+          "keys: [{at: [1, 0], value: red, label: a}, {at: [0, 1], value: blue, label: b}]\n"
+          "animate:\n"
+          "  query.position: [{t: 0, value: [1, 0]}]\n"
+          "  attention.kernel: [{t: 0, value: gaussian}, {t: 1, value: dot}]\n",
+          f);
+    assert_int_equal(fclose(f), 0);
+    run_result r = run_softknn((const char *const[]){"weights", scene, NULL});
+    assert_int_equal(r.exit_code, 0);
+    char *rows[3] = {0}, *save = NULL;
+    rows[0] = strtok_r(r.out, "\n", &save);
+    rows[1] = strtok_r(NULL, "\n", &save);
+    rows[2] = strtok_r(NULL, "\n", &save);
+    assert_non_null(rows[2]);
+    assert_non_null(strstr(rows[0], ",kernel,bandwidth,temperature,k,base,bias,w[a],w[b],"));
+    /* kernel, bandwidth, temperature, k, base, bias, then the weights */
+    assert_non_null(strstr(rows[1], ",gaussian,1,,,,,0.7310585786300049,0.2689414213699951,"));
+    assert_non_null(strstr(rows[2], ",dot,,2,,,half_norm,0.6224593312018546,0.377540668798145"));
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_records_recomputed),
         cmocka_unit_test(test_every_and_json),
         cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_bias_and_kernel_track),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -233,12 +233,17 @@ static void test_format_by_name(void **state)
     expect_named("gif", "out/clip.GIF", SK_FORMAT_GIF);
     expect_named("png", "out/f_%04d.png", SK_FORMAT_PNG_SEQUENCE);
     expect_named("png", "out/f_%04d", SK_FORMAT_PNG_SEQUENCE);
+    expect_named("raw", "out/frames.raw", SK_FORMAT_RAW);
+    expect_named("raw", "-", SK_FORMAT_RAW);
     expect_named_refused("avi", "out/x.avi",
-                         "--format: expected mp4, webm, mov, gif or png, found 'avi'");
+                         "--format: expected mp4, webm, mov, gif, png or raw, found 'avi'");
     expect_named_refused("MP4", "out/x.mp4",
-                         "--format: expected mp4, webm, mov, gif or png, found 'MP4'");
+                         "--format: expected mp4, webm, mov, gif, png or raw, found 'MP4'");
     expect_named_refused("gif", "out/x.mp4",
                          "out/x.mp4: the extension says mp4 but --format says gif");
+    expect_named_refused("webm", "out/x.bgra",
+                         "out/x.bgra: the extension says raw but --format says webm");
+    expect_named_refused("mp4", "-", "-: standard output takes raw frames only, not --format mp4");
     expect_named_refused("png", "out/frame",
                          "out/frame: a PNG pattern needs a frame number: %d, %5d or %05d "
                          "(%% is a literal %)");
@@ -279,7 +284,8 @@ static void test_format_rejects(void **state)
     assert_int_equal(sk_format_from_path("out/intro.avi", &got, &err), SK_EINPUT);
     assert_string_equal(err.message,
                         "out/intro.avi: cannot tell the output format from the extension; "
-                        "use .mp4, .webm, .mov, .gif, or a PNG pattern like out/f_%05d.png");
+                        "use .mp4, .webm, .mov, .gif, .bgra or .raw (raw frames; - for "
+                        "standard output), or a PNG pattern like out/f_%05d.png");
     expect_bad_path("out/intro");
     expect_bad_path("out/intro.mp4.tmp");
     expect_bad_path("out/frame.png");   /* a PNG needs a frame number */
@@ -806,6 +812,77 @@ static void test_png_frame_failure(void **state)
     assert_int_equal(rmdir(blocked), 0);
 }
 
+/* ---- raw ----------------------------------------------------------------- */
+
+static void test_format_raw(void **state)
+{
+    (void)state;
+    expect_format("out/frames.bgra", SK_FORMAT_RAW);
+    expect_format("out/FRAMES.RAW", SK_FORMAT_RAW);
+    expect_format("-", SK_FORMAT_RAW); /* standard output */
+    assert_false(sk_format_needs_even_size(SK_FORMAT_RAW));
+    expect_bad_path("out/f_%05d.bgra"); /* a pattern is for PNG sequences */
+}
+
+/* Frames with padded rows (stride > 4 x width) come out packed, one after
+ * another, B G R A as given; through both the one-call write and the
+ * prepared-frame API the pipeline uses. Nothing at the path until finish. */
+static void test_raw_packs_rows(void **state)
+{
+    (void)state;
+    enum { RW = 63, RH = 47, FRAMES = 3 };
+    char dir[512], path[600];
+    fresh_dir(dir, sizeof dir, "raw");
+    snprintf(path, sizeof path, "%s/clip.bgra", dir);
+    sk_sink_options o = {.path = path,
+                         .format = SK_FORMAT_RAW,
+                         .width = RW,
+                         .height = RH,
+                         .fps = FPS,
+                         .crf = -1,
+                         .png_compression = -1};
+    sk_sink *sink = NULL;
+    sk_error err = {0};
+    if (sk_sink_open(&o, &sink, &err) != SK_OK)
+        fail_msg("%s", err.message);
+    int stride = 4 * RW + PAD;
+    uint8_t *buf = malloc((size_t)stride * RH);
+    assert_non_null(buf);
+    sk_sink_frame *frame = NULL;
+    assert_int_equal(sk_sink_frame_new(sink, &frame, &err), SK_OK);
+    for (int i = 0; i < FRAMES; i++) {
+        fill_pattern(buf, RW, RH, stride, i);
+        sk_status st = i == 1 ? sk_sink_write(sink, i, buf, stride, &err)
+                              : sk_sink_frame_fill(frame, buf, stride, &err);
+        if (st == SK_OK && i != 1)
+            st = sk_sink_write_frame(sink, i, frame, &err);
+        if (st != SK_OK)
+            fail_msg("%s", err.message);
+    }
+    /* A frame is written once: it must be filled again first. */
+    assert_int_equal(sk_sink_write_frame(sink, FRAMES, frame, &err), SK_EINPUT);
+    sk_sink_frame_free(frame);
+    free(buf);
+    assert_false(exists(path));
+    assert_int_equal(sk_sink_finish(sink, &err), SK_OK);
+    sk_sink_free(sink);
+    size_t size;
+    uint8_t *data = slurp(path, &size);
+    assert_int_equal(size, (size_t)FRAMES * RW * RH * 4);
+    for (int i = 0; i < FRAMES; i++)
+        for (int y = 0; y < RH; y++)
+            for (int x = 0; x < RW; x++) {
+                rgb8 c = pattern_pixel(x, y, i);
+                const uint8_t *p = data + (((size_t)i * RH + y) * RW + x) * 4;
+                uint8_t want[4] = {c.b, c.g, c.r, 255};
+                assert_memory_equal(p, want, 4);
+            }
+    free(data);
+    int parts;
+    assert_int_equal(count_entries(dir, &parts), 1);
+    assert_int_equal(parts, 0);
+}
+
 int main(void)
 {
     av_log_set_level(AV_LOG_WARNING); /* x264's statistics are noise here */
@@ -829,6 +906,8 @@ int main(void)
         cmocka_unit_test(test_call_order),
         cmocka_unit_test(test_png_sequence),
         cmocka_unit_test(test_png_frame_failure),
+        cmocka_unit_test(test_format_raw),
+        cmocka_unit_test(test_raw_packs_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

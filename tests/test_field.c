@@ -496,6 +496,30 @@ static void test_row_split_is_the_same(void **state)
 }
 
 /* Key tables whose size would overflow are refused, not allocated short. */
+/* The field of the dot kernel with the key bias at T = sigma^2 is the
+ * Gaussian's field (the identity of test_core's gaussian = dot + bias): the
+ * biased kernel must not take the vectorised dot path, which has no bias. */
+static void test_biased_dot_field_is_gaussian(void **state)
+{
+    (void)state;
+    uint64_t seed = 7;
+    scene s = scene_random(&seed, 6, 3.0, 48, 40);
+    sk_kernel gaussian = make(SK_KERNEL_GAUSSIAN, 0.8), dot = make(SK_KERNEL_DOT, 0.64);
+    dot.key_bias = true;
+    field_out g = out_alloc(&s.grid), d = out_alloc(&s.grid);
+    eval_fast(&gaussian, s.keys, s.values, s.n, &s.grid, &g);
+    eval_fast(&dot, s.keys, s.values, s.n, &s.grid, &d);
+    size_t samples = (size_t)s.grid.width * (size_t)s.grid.height;
+    for (size_t i = 0; i < samples; i++) {
+        for (int c = 0; c < 3; c++)
+            assert_close(d.rgb[3 * i + c], g.rgb[3 * i + c], FIELD_TOLERANCE);
+        assert_close(d.max_weight[i], g.max_weight[i], FIELD_TOLERANCE);
+    }
+    out_free(&g);
+    out_free(&d);
+    scene_free(&s);
+}
+
 static void test_too_many_keys_fails(void **state)
 {
     (void)state;
@@ -519,6 +543,7 @@ int main(void)
         cmocka_unit_test(test_compact_no_reach_is_zero),
         cmocka_unit_test(test_no_keys_is_zero),
         cmocka_unit_test(test_softmax_matches_reference),
+        cmocka_unit_test(test_biased_dot_field_is_gaussian),
         cmocka_unit_test(test_other_kernels_match_reference),
         cmocka_unit_test(test_voronoi_limit),
         cmocka_unit_test(test_extremes_stay_finite),

@@ -42,7 +42,7 @@
 /* One case per layer (the scene lists only it), and two frames of many layers. */
 static const char *const cases[] = {
     "field",    "grid",    "path",  "links",    "keys",     "query",      "panel",
-    "formulas", "mapping", "title", "captions", "defaults", "everything",
+    "formulas", "mapping", "title", "captions", "defaults", "everything", "regression1d", "matrix",
 };
 
 static bool updating(void)

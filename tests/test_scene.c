@@ -495,6 +495,27 @@ static void test_times_alpha_include(void **state)
     sk_scene_free(s);
 }
 
+/* audio.offset may be negative, written as a number or a time string; a
+ * time whose range has no negative side still refuses a sign. The audio
+ * file only has to be readable here (any file will do). */
+static void test_negative_audio_offset(void **state)
+{
+    (void)state;
+    sk_scene *s = load_ok("keys: [{at: [0, 0], value: red}]\n"
+                          "audio: {file: tests/scenes/tiny.yaml, offset: \"-250ms\"}\n");
+    assert_near(s->audio_offset, -0.25);
+    assert_int_equal(s->audio_loc.line, 2);
+    assert_int_equal(s->audio_loc.col, 15); /* "audio: {file: " is 14 bytes */
+    sk_scene_free(s);
+    s = load_ok("keys: [{at: [0, 0], value: red}]\n"
+                "audio: {file: tests/scenes/tiny.yaml, offset: \"-1:02.5\"}\n");
+    assert_near(s->audio_offset, -62.5);
+    sk_scene_free(s);
+    assert_non_null(strstr(load_fails("keys: [{at: [0, 0], value: red}]\n"
+                                      "text: {captions: [{start: \"-1s\", end: 2, text: x}]}\n"),
+                           "text.captions[0].start: expected a time"));
+}
+
 /* Without a query section the query orbits the keys: keys spanning (0, 0) to
  * (4, 2) give an ellipse centred at (2, 1) with radii max(1, 0.35 * 4) = 1.4
  * and max(1, 0.35 * 2) = 1. */
@@ -817,6 +838,53 @@ static void test_bad_files(void **state)
     assert_int_equal(failures, 0);
 }
 
+/* attention.bias and attention.compare: the compared kernel is read with its
+ * own parameters and leaves the main kernel as it was. */
+static void test_compare_and_bias(void **state)
+{
+    (void)state;
+    sk_scene *s = load_ok("attention:\n"
+                          "  kernel: gaussian\n"
+                          "  bandwidth: 0.9\n"
+                          "  compare: {kernel: dot, bias: half_norm, temperature: 0.81}\n"
+                          "keys: [{at: [0, 0], value: red}]\n");
+    assert_int_equal(s->kernel.kind, SK_KERNEL_GAUSSIAN);
+    assert_false(s->kernel.key_bias);
+    assert_true(s->has_compare);
+    assert_int_equal(s->compare.kind, SK_KERNEL_DOT);
+    assert_true(s->compare.key_bias);
+    assert_true(s->compare.temperature == 0.81);
+    assert_true(s->compare.bandwidth == 1.0); /* its own default, not attention's 0.9 */
+    sk_scene_free(s);
+    s = load_ok("attention: {kernel: dot, bias: none}\nkeys: [{at: [0, 0], value: red}]\n");
+    assert_false(s->kernel.key_bias);
+    assert_false(s->has_compare);
+    sk_scene_free(s);
+}
+
+/* tex: captions and formulas keep their TeX and where it was written. */
+static void test_tex_keys(void **state)
+{
+    (void)state;
+    sk_scene *s = load_ok("keys: [{at: [0, 0], value: red}]\n"
+                          "text:\n"
+                          "  captions:\n"
+                          "    - {start: 0, end: 1, text: plain}\n"
+                          "    - {start: 1, end: 2, tex: 'x^2'}\n"
+                          "formulas:\n"
+                          "  kernel: 'K(q, k)'\n");
+    assert_string_equal(s->captions[0].text, "plain");
+    assert_null(s->captions[0].tex.source);
+    assert_null(s->captions[1].text);
+    assert_string_equal(s->captions[1].tex.source, "x^2");
+    assert_string_equal(s->captions[1].tex.where, "test.yaml:5:31: text.captions[1].tex");
+    assert_null(s->captions[1].tex.svg); /* compiled by src/tex, not by the loader */
+    assert_string_equal(s->formulas[SK_FORMULA_KERNEL].source, "K(q, k)");
+    assert_string_equal(s->formulas[SK_FORMULA_KERNEL].where, "test.yaml:7:11: formulas.kernel");
+    assert_null(s->formulas[SK_FORMULA_REGRESSION].source);
+    sk_scene_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -826,6 +894,7 @@ int main(void)
         cmocka_unit_test(test_rng_reference),
         cmocka_unit_test(test_key_generators),
         cmocka_unit_test(test_times_alpha_include),
+        cmocka_unit_test(test_negative_audio_offset),
         cmocka_unit_test(test_error_cap),
         cmocka_unit_test(test_default_route),
         cmocka_unit_test(test_view_default_per_axis),
@@ -842,6 +911,8 @@ int main(void)
         cmocka_unit_test(test_api_edges),
         cmocka_unit_test(test_truncations_and_mutations),
         cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_compare_and_bias),
+        cmocka_unit_test(test_tex_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

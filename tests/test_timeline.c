@@ -253,6 +253,44 @@ static void test_animated_properties(void **state)
     sk_timeline_free(tl);
 }
 
+/* animate.attention.kernel: a step track. fps 10, keyframes gaussian at 0,
+ * laplacian at 1 s, knn at 2 s: frame 9 (0.9 s) is still gaussian, frame 10
+ * laplacian, 19 laplacian, 20 and after knn; the bandwidth keeps animating
+ * underneath (0.5 -> 1.5 over 0..2 s, so 1.0 at frame 10). */
+static void test_kernel_track_steps(void **state)
+{
+    (void)state;
+    const char *text = "video: {fps: 10, duration: 3}\n"
+                       "attention: {bandwidth: 0.5, k: 2}\n"
+                       "keys: [{at: [0, 0], value: red}, {at: [1, 0], value: blue}]\n"
+                       "animate:\n"
+                       "  attention.kernel: [{t: 0, value: gaussian}, {t: 1, value: laplacian},"
+                       " {t: 2, value: knn}]\n"
+                       "  attention.bandwidth: [{t: 0, value: 0.5}, {t: 2, value: 1.5}]\n";
+    sk_scene *scene = NULL;
+    sk_error err = {0};
+    if (sk_scene_load_string(text, "track.yaml", &scene, &err) != SK_OK)
+        fail_msg("%s", err.message);
+    sk_timeline *tl = must_timeline(scene);
+    const struct {
+        int64_t frame;
+        sk_kernel_kind kind;
+    } expect[] = {{0, SK_KERNEL_GAUSSIAN},   {9, SK_KERNEL_GAUSSIAN}, {10, SK_KERNEL_LAPLACIAN},
+                  {19, SK_KERNEL_LAPLACIAN}, {20, SK_KERNEL_KNN},     {29, SK_KERNEL_KNN}};
+    sk_frame_state st;
+    for (size_t i = 0; i < sizeof expect / sizeof *expect; i++) {
+        sk_timeline_state_at(tl, expect[i].frame, &st);
+        if (st.kernel.kind != expect[i].kind)
+            fail_msg("frame %lld: kernel %s, expected %s", (long long)expect[i].frame,
+                     sk_kernel_name(st.kernel.kind), sk_kernel_name(expect[i].kind));
+    }
+    sk_timeline_state_at(tl, 10, &st);
+    assert_true(fabs(st.kernel.bandwidth - 1.0) < 1e-12);
+    assert_int_equal(st.kernel.k, 2);
+    sk_timeline_free(tl);
+    sk_scene_free(scene);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_track_eval),
         cmocka_unit_test(test_query_easing),
         cmocka_unit_test(test_animated_properties),
+        cmocka_unit_test(test_kernel_track_steps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

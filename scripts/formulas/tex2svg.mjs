@@ -42,6 +42,9 @@ const FORMULAS = {
     kernel_boxcar: String.raw`K(q, k) = \mathbb{1}\!\left[\lVert q - k \rVert \le \sigma\right]`,
     kernel_knn: String.raw`K(q, k_i) = \mathbb{1}\!\left[k_i \in \mathrm{kNN}_k(q)\right]`,
     kernel_topk: String.raw`K(q, k_i) = K_{\mathrm{base}}(q, k_i)\, \mathbb{1}\!\left[i \in \mathrm{top}_k\right]`,
+    // dot with bias: half_norm (the committed file was made by scripts/make-formula-tex;
+    // either tool's output works, the renderer tells them apart by their units).
+    kernel_dot_bias: String.raw`K(q, k) = \exp\!\left(\frac{q \cdot k - \lVert k \rVert^2/2}{T}\right)`,
 
     // The mapping table's math cells (the words beside them are Pango text).
     map_x: String.raw`x`,

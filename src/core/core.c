@@ -52,10 +52,12 @@ static double score_neg_distance(sk_vec2 q, sk_vec2 k, const sk_kernel *kernel)
     return -distance(q, k);
 }
 
+/* With the key bias, minus half the key's squared norm: what turns the dot
+ * product into the Gaussian's -|q-k|^2/2 up to a per-query constant. */
 static double score_dot(sk_vec2 q, sk_vec2 k, const sk_kernel *kernel)
 {
-    (void)kernel;
-    return q.x * k.x + q.y * k.y;
+    double bias = kernel->key_bias ? 0.5 * (k.x * k.x + k.y * k.y) : 0.0;
+    return q.x * k.x + q.y * k.y - bias;
 }
 
 /* The unit vector along v, or (0, 0) for the zero vector. Dividing by the
@@ -108,9 +110,10 @@ static double scale_bandwidth(const sk_kernel *kernel)
     return kernel->bandwidth;
 }
 
+/* With the key bias T alone, so that T = sigma^2 gives the Gaussian exactly. */
 static double scale_dot(const sk_kernel *kernel)
 {
-    return sqrt(SK_DIMENSION) * kernel->temperature;
+    return kernel->key_bias ? kernel->temperature : sqrt(SK_DIMENSION) * kernel->temperature;
 }
 
 static double scale_temperature(const sk_kernel *kernel)
@@ -277,7 +280,8 @@ static bool finish_topk(const kernel_row *row, const sk_kernel *kernel, double *
 static const kernel_row kernel_table[SK_KERNEL_COUNT] = {
     [SK_KERNEL_GAUSSIAN] = {"gaussian", SK_USES_BANDWIDTH, score_neg_sq_distance, scale_gaussian,
                             finish_softmax},
-    [SK_KERNEL_DOT] = {"dot", SK_USES_TEMPERATURE, score_dot, scale_dot, finish_softmax},
+    [SK_KERNEL_DOT] = {"dot", SK_USES_TEMPERATURE | SK_USES_BIAS, score_dot, scale_dot,
+                       finish_softmax},
     [SK_KERNEL_COSINE] = {"cosine", SK_USES_TEMPERATURE, score_cosine, scale_temperature,
                           finish_softmax},
     [SK_KERNEL_LAPLACIAN] = {"laplacian", SK_USES_BANDWIDTH, score_neg_distance, scale_bandwidth,
@@ -336,8 +340,8 @@ sk_vec2 sk_project_key(const sk_kernel *kernel, sk_vec2 k)
 
 sk_kernel sk_kernel_default(sk_kernel_kind kind)
 {
-    return (sk_kernel){kind, 1.0, 1.0, 1, SK_KERNEL_GAUSSIAN, false, SK_MAT2_IDENTITY,
-                       SK_MAT2_IDENTITY};
+    return (sk_kernel){
+        kind, 1.0, 1.0, 1, SK_KERNEL_GAUSSIAN, false, false, SK_MAT2_IDENTITY, SK_MAT2_IDENTITY};
 }
 
 const char *sk_kernel_name(sk_kernel_kind kind)

@@ -10,6 +10,10 @@
  *   gaussian (Nadaraya–Watson): score = -|q-k|^2,   scale = 2 sigma^2
  *   laplacian:                  score = -|q-k|,     scale = sigma
  *   dot (scaled dot product):   score = q.k,        scale = sqrt(d) T   (d = 2)
+ *     with key_bias:            score = q.k - |k|^2/2, scale = T  (no sqrt(d)): the same
+ *                               weights as gaussian with sigma^2 = T, since
+ *                               -|q-k|^2/2 = q.k - |k|^2/2 - |q|^2/2 and the last
+ *                               term is the same for every key
  *   cosine:                     score = cos(q, k),  scale = T
  * Compact kernels normalise a kernel value that is exactly 0 beyond sigma:
  *   epanechnikov: max(0, 1 - |q-k|^2 / sigma^2)    boxcar: 1 where |q-k| <= sigma
@@ -63,6 +67,7 @@ enum {
     SK_USES_TEMPERATURE = 1 << 1, /* T */
     SK_USES_K = 1 << 2,           /* k */
     SK_USES_BASE = 1 << 3,        /* base kernel (topk) */
+    SK_USES_BIAS = 1 << 4,        /* key_bias (dot) */
 };
 
 typedef struct sk_kernel {
@@ -71,6 +76,7 @@ typedef struct sk_kernel {
     double temperature;  /* T, > 0 */
     int k;               /* knn, topk: keys kept, >= 1 (more than n means all) */
     sk_kernel_kind base; /* topk: a softmax kernel (gaussian, dot, cosine, laplacian) */
+    bool key_bias;       /* dot: subtract |k|^2 / 2 from each logit (scene: bias: half_norm) */
     bool projected;      /* false: w_q and w_k are ignored, so a zeroed kernel has none */
     sk_mat2 w_q, w_k;    /* projections of query and keys, when projected */
 } sk_kernel;
@@ -81,7 +87,7 @@ sk_vec2 sk_project_query(const sk_kernel *kernel, sk_vec2 q);
 sk_vec2 sk_project_key(const sk_kernel *kernel, sk_vec2 k);
 
 /* A kernel with every parameter at its default: bandwidth 1, temperature 1,
- * k 1, base gaussian, identity projections. */
+ * k 1, base gaussian, no key bias, identity projections. */
 sk_kernel sk_kernel_default(sk_kernel_kind kind);
 
 /* The kernel's name as written in scene files ("gaussian"), or NULL. */

@@ -522,7 +522,10 @@ bool sk_field_eval(const sk_kernel *kernel, const sk_vec2 *keys, const sk_rgb *v
                    float *max_weight)
 {
     block_fn fn = (unsigned)kernel->kind < SK_KERNEL_COUNT ? block_table[kernel->kind] : NULL;
-    if (!fn)
+    /* The key bias (a per-key constant the blocks do not carry) takes the
+     * scalar path too: it is for the equivalence scene, not for speed. */
+    bool biased = kernel->kind == SK_KERNEL_DOT && kernel->key_bias;
+    if (!fn || biased)
         return sk_field_eval_reference(kernel, keys, values, n, grid, row_begin, row_end, rgb,
                                        max_weight);
     if (!clamp_rows(grid, &row_begin, &row_end))

@@ -80,6 +80,32 @@ static double paint_caption(painter *p, PangoLayout *layout, const char *text, d
     return box.h;
 }
 
+/* A formula caption: the typeset TeX at the caption's size (smaller when it
+ * would be wider than the band), on the same box as text. Returns the box's
+ * height in pixels; 0 when the formula has no usable SVG. */
+static double paint_formula_caption(painter *p, const sk_tex *tex, double bottom, double alpha)
+{
+    const sk_rect *band = &p->layout->captions;
+    double w, ascent, descent;
+    if (!sk_tex_size(tex, &w, &ascent, &descent))
+        return 0.0;
+    double pad_x = sk_u(p, CAPTION_PAD_X), pad_y = sk_u(p, CAPTION_PAD_Y);
+    double room = band->w - 2 * (sk_u(p, CAPTION_INSET) + pad_x);
+    double em = fmin(sk_u(p, CAPTION_SIZE), room / w);
+    sk_rect box = {band->x + (band->w - w * em) / 2 - pad_x,
+                   bottom - (ascent + descent) * em - 2 * pad_y, w * em + 2 * pad_x,
+                   (ascent + descent) * em + 2 * pad_y};
+    sk_rounded_rect(p->cr, box, sk_u(p, CAPTION_CORNER));
+    sk_set_color(p->cr, p->pal->halo, CAPTION_BOX_ALPHA * alpha);
+    cairo_fill(p->cr);
+    /* The formula is opaque in its colour: fade it with a group. */
+    cairo_push_group(p->cr);
+    sk_draw_tex(p, tex, p->pal->text, box.x + pad_x, box.y + pad_y + ascent * em, em);
+    cairo_pop_group_to_source(p->cr);
+    cairo_paint_with_alpha(p->cr, alpha);
+    return box.h;
+}
+
 /* Captions active together are stacked upwards from the band's bottom, in
  * the scene's order top to bottom, like subtitles: a newer line below.
  * Drawn bottom first, so while one slides up over a fading-in box below it,
@@ -92,14 +118,21 @@ void sk_paint_captions(painter *p)
     PangoLayout *layout = NULL;
     for (int i = p->scene->caption_count - 1; i >= 0; i--) {
         const sk_caption *c = &p->scene->captions[i];
-        double alpha = caption_alpha(c, t);
-        if (alpha <= 0.0 || !c->text || !c->text[0])
+        double alpha = caption_alpha(c, t), h;
+        if (alpha <= 0.0)
             continue;
-        if (!layout)
-            layout = pango_cairo_create_layout(p->cr);
+        if (c->tex.svg) {
+            h = paint_formula_caption(p, &c->tex, bottom, alpha);
+        } else {
+            if (!c->text || !c->text[0])
+                continue;
+            if (!layout)
+                layout = pango_cairo_create_layout(p->cr);
+            h = paint_caption(p, layout, c->text, bottom, alpha);
+        }
         /* The step up grows with the fade, so captions above slide up to
          * make room for a new one (and back down after it) instead of jumping. */
-        bottom -= (paint_caption(p, layout, c->text, bottom, alpha) + sk_u(p, CAPTION_GAP)) * alpha;
+        bottom -= (h + sk_u(p, CAPTION_GAP)) * alpha;
     }
     if (layout)
         g_object_unref(layout);

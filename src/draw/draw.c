@@ -15,6 +15,34 @@ static const layer_painter layer_painters[SK_LAYER_COUNT] = {
     [SK_LAYER_CAPTIONS] = sk_paint_captions,
 };
 
+static void paint_nothing(painter *p)
+{
+    (void)p;
+}
+
+/* What a view draws its own way for a layer; the others are the plane's. */
+static const layer_painter regression_painters[SK_LAYER_COUNT] = {
+    [SK_LAYER_FIELD] = paint_nothing, /* no plane to fill */
+    [SK_LAYER_GRID] = sk_paint_regression_axes,
+    [SK_LAYER_PATH] = sk_paint_regression_curve,
+    [SK_LAYER_LINKS] = sk_paint_regression_bars,
+    [SK_LAYER_KEYS] = sk_paint_regression_samples,
+    [SK_LAYER_QUERY] = sk_paint_regression_query,
+};
+static const layer_painter matrix_painters[SK_LAYER_COUNT] = {
+    [SK_LAYER_PANEL] = sk_paint_matrix,
+};
+static const layer_painter *const view_painters[SK_VIEW_KIND_COUNT] = {
+    [SK_VIEW_REGRESSION1D] = regression_painters,
+    [SK_VIEW_MATRIX] = matrix_painters,
+};
+
+static layer_painter painter_of(const sk_scene *scene, int layer)
+{
+    const layer_painter *view = view_painters[scene->view_kind];
+    return view && view[layer] ? view[layer] : layer_painters[layer];
+}
+
 static const palette palettes[SK_THEME_COUNT] = {
     [SK_THEME_DARK] = {.text = {0.886, 0.910, 0.941},  /* #e2e8f0 */
                        .muted = {0.580, 0.639, 0.722}, /* #94a3b8 */
@@ -77,11 +105,11 @@ static void paint_layer(painter *p, int layer, double opacity)
     if (opacity <= 0.0)
         return;
     if (opacity >= 1.0) {
-        layer_painters[layer](p);
+        painter_of(p->scene, layer)(p);
         return;
     }
     cairo_push_group(p->cr);
-    layer_painters[layer](p);
+    painter_of(p->scene, layer)(p);
     cairo_pop_group_to_source(p->cr);
     cairo_paint_with_alpha(p->cr, opacity);
 }

@@ -49,6 +49,7 @@ typedef struct sk_frame {
     const sk_frame_state *state;
     const double *weights; /* one per key, summing to 1 (all 0 when !has_output) */
     bool has_output;       /* false when a compact kernel reaches no key */
+    const double *compare; /* attention.compare's weights, one per key, or NULL */
     sk_rgb output;         /* the blended colour, sRGB (SK_VALUE_COLOUR scenes) */
     double scalar;         /* the blended number (SK_VALUE_SCALAR scenes) */
 } sk_frame;

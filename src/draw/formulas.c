@@ -16,6 +16,7 @@
 #include <librsvg/rsvg.h>
 
 #include "painter.h"
+#include "sprite.h"
 
 /* ---- The formulas as SVG assets ---------------------------------------- */
 
@@ -31,6 +32,7 @@ typedef enum formula_id {
     F_KERNEL_BOXCAR,
     F_KERNEL_KNN,
     F_KERNEL_TOPK,
+    F_KERNEL_DOT_BIAS,
     F_MAP_X,
     F_MAP_XI,
     F_MAP_YI,
@@ -57,6 +59,7 @@ static const char *const formula_files[F_COUNT] = {
     [F_KERNEL_BOXCAR] = "kernel_boxcar",
     [F_KERNEL_KNN] = "kernel_knn",
     [F_KERNEL_TOPK] = "kernel_topk",
+    [F_KERNEL_DOT_BIAS] = "kernel_dot_bias",
     [F_MAP_X] = "map_x",
     [F_MAP_XI] = "map_xi",
     [F_MAP_YI] = "map_yi",
@@ -83,7 +86,10 @@ static const formula_id kernel_formulas[SK_KERNEL_COUNT] = {
 };
 
 #define MATHJAX_EM 1000.0 /* MathJax's viewBox units per em */
-#define COLOUR_SLOTS 8    /* recoloured copies kept per formula: theme colours are few */
+/* An asset made by latex + dvisvgm (scripts/make-formula-tex, src/tex) says
+ * so by its size in points, and has SK_TEX_EM viewBox units per em; MathJax's
+ * give theirs in px. */
+#define COLOUR_SLOTS 8 /* recoloured copies kept per formula: theme colours are few */
 
 /* A formula's size in ems, from its viewBox: MathJax puts the baseline at
  * y = 0, so the box's top is -ascent and its bottom +descent. */
@@ -148,7 +154,8 @@ static const char *find_assets(void)
     return assets_dir;
 }
 
-/* Reads a formula's width, ascent and descent from its viewBox. */
+/* Reads a formula's width, ascent and descent from its viewBox, in ems of
+ * MathJax's or of TeX's (by the unit of its width). */
 static bool read_metrics(RsvgHandle *handle, metrics *out)
 {
     gboolean has_width, has_height, has_box;
@@ -158,9 +165,27 @@ static bool read_metrics(RsvgHandle *handle, metrics *out)
                                          &box);
     if (!has_box || !(box.width > 0) || !(box.height > 0))
         return false;
-    *out =
-        (metrics){box.width / MATHJAX_EM, -box.y / MATHJAX_EM, (box.y + box.height) / MATHJAX_EM};
+    double em = has_width && width.unit == RSVG_UNIT_PT ? SK_TEX_EM : MATHJAX_EM;
+    *out = (metrics){box.width / em, -box.y / em, (box.y + box.height) / em};
     return true;
+}
+
+/* Gives a formula without colours of its own (dvisvgm's glyphs are filled
+ * black by default) the colour hex; MathJax's set currentColor explicitly,
+ * which recolour() replaces, so this leaves them alone. */
+static void set_fill(RsvgHandle *handle, const char *hex)
+{
+    char css[64];
+    snprintf(css, sizeof css, "svg { fill: %s; }", hex);
+    GError *error = NULL;
+    if (!rsvg_handle_set_stylesheet(handle, (const guint8 *)css, strlen(css), &error))
+        g_clear_error(&error);
+}
+
+static void colour_hex(sk_rgb colour, char hex[8])
+{
+    snprintf(hex, 8, "#%02x%02x%02x", (int)lround(colour.r * 255), (int)lround(colour.g * 255),
+             (int)lround(colour.b * 255));
 }
 
 /* Parses an SVG from memory; NULL if librsvg refuses it. */
@@ -237,13 +262,14 @@ static RsvgHandle *handle_for(formula_id id, sk_rgb colour)
     if (!s)
         return NULL;
     char hex[8];
-    snprintf(hex, sizeof hex, "#%02x%02x%02x", (int)lround(colour.r * 255),
-             (int)lround(colour.g * 255), (int)lround(colour.b * 255));
+    colour_hex(colour, hex);
     colour_slot *slot = slot_for(hex);
     if (!slot->handles[id]) {
         gsize length;
         char *text = recolour(s, hex, &length);
         slot->handles[id] = parse(text, length);
+        if (slot->handles[id])
+            set_fill(slot->handles[id], hex);
         g_free(text);
     }
     return slot->handles[id];
@@ -263,27 +289,123 @@ static bool formula_metrics(formula_id id, metrics *out)
     return s != NULL;
 }
 
+/* What render_formula needs besides the anchor. */
+typedef struct formula_draw {
+    formula_id id;
+    sk_rgb colour;
+    double em;
+} formula_draw;
+
+/* Renders the formula with its baseline's left end at (x, baseline). */
+static void render_formula(cairo_t *cr, double x, double baseline, void *ctx)
+{
+    const formula_draw *f = ctx;
+    g_mutex_lock(&cache_lock);
+    RsvgHandle *handle = handle_for(f->id, f->colour);
+    if (handle) {
+        const metrics *m = &sources[f->id].size;
+        RsvgRectangle viewport = {x, baseline - m->ascent * f->em, m->width * f->em,
+                                  (m->ascent + m->descent) * f->em};
+        GError *error = NULL;
+        cairo_save(cr);
+        if (!rsvg_handle_render_document(handle, cr, &viewport, &error))
+            g_clear_error(&error);
+        cairo_restore(cr);
+    }
+    g_mutex_unlock(&cache_lock);
+}
+
+/* Room around a formula's box for ink that strays out of it, in ems. */
+#define FORMULA_MARGIN 0.25
+
 /* Draws a formula em pixels to the em with its baseline's left end at (x,
  * baseline). A formula that cannot be had is left out: the frame still
- * renders, and test_formulas reports the missing file. */
+ * renders, and test_formulas reports the missing file. Through the sprite
+ * cache: parsing is cached already, but rendering an SVG is still ~1 ms. */
 static void draw_formula(painter *p, formula_id id, sk_rgb colour, double x, double baseline,
                          double em)
 {
-    if (id == F_NONE)
+    metrics m;
+    if (!formula_metrics(id, &m))
         return;
-    g_mutex_lock(&cache_lock);
-    RsvgHandle *handle = handle_for(id, colour);
-    if (handle) {
-        const metrics *m = &sources[id].size;
-        RsvgRectangle viewport = {x, baseline - m->ascent * em, m->width * em,
-                                  (m->ascent + m->descent) * em};
+    formula_draw f = {id, colour, em};
+    double pad = FORMULA_MARGIN * em;
+    sk_rect box = {-pad, -m.ascent * em - pad, m.width * em + 2 * pad,
+                   (m.ascent + m.descent) * em + 2 * pad};
+    char key[192]; /* an int and 4 doubles of at most 24 characters: always fits */
+    snprintf(key, sizeof key, "formula|%d|%a|%a|%a|%a", (int)id, colour.r, colour.g, colour.b, em);
+    sk_sprite_paint(p->cr, key, x, baseline, box, render_formula, &f);
+}
+
+/* ---- The scene's own TeX (compiled by src/tex before the frame loop) ---- */
+
+/* Parsed on every use: a scene has a few such formulas, and parsing one
+ * takes well under a millisecond, so no cache (and no lock) is needed. */
+bool sk_tex_size(const sk_tex *tex, double *width, double *ascent, double *descent)
+{
+    RsvgHandle *handle = tex && tex->svg ? parse(tex->svg, tex->svg_length) : NULL;
+    metrics m = {0, 0, 0};
+    bool ok = handle && read_metrics(handle, &m);
+    if (handle)
+        g_object_unref(handle);
+    *width = m.width;
+    *ascent = m.ascent;
+    *descent = m.descent;
+    return ok;
+}
+
+void sk_draw_tex(painter *p, const sk_tex *tex, sk_rgb colour, double x, double baseline, double em)
+{
+    RsvgHandle *handle = tex && tex->svg ? parse(tex->svg, tex->svg_length) : NULL;
+    metrics m;
+    if (handle && read_metrics(handle, &m)) {
+        char hex[8];
+        colour_hex(colour, hex);
+        set_fill(handle, hex);
+        RsvgRectangle viewport = {x, baseline - m.ascent * em, m.width * em,
+                                  (m.ascent + m.descent) * em};
         GError *error = NULL;
         cairo_save(p->cr);
         if (!rsvg_handle_render_document(handle, p->cr, &viewport, &error))
             g_clear_error(&error);
         cairo_restore(p->cr);
     }
-    g_mutex_unlock(&cache_lock);
+    if (handle)
+        g_object_unref(handle);
+}
+
+/* A formula of the card: a built-in asset, or the scene's own TeX for the slot. */
+typedef struct card_formula {
+    formula_id id;
+    const sk_tex *tex; /* NULL: the asset */
+} card_formula;
+
+static card_formula card_formula_for(const painter *p, sk_formula_slot slot, formula_id id)
+{
+    const sk_tex *tex = &p->scene->formulas[slot];
+    return (card_formula){id, tex->svg ? tex : NULL};
+}
+
+static bool card_metrics(card_formula f, metrics *out)
+{
+    if (f.tex)
+        return sk_tex_size(f.tex, &out->width, &out->ascent, &out->descent);
+    return formula_metrics(f.id, out);
+}
+
+static void draw_card_formula(painter *p, card_formula f, sk_rgb colour, double x, double baseline,
+                              double em)
+{
+    if (f.tex)
+        sk_draw_tex(p, f.tex, colour, x, baseline, em);
+    else
+        draw_formula(p, f.id, colour, x, baseline, em);
+}
+
+/* The built-in kernel formula of a kernel. */
+static formula_id kernel_formula(const sk_kernel *k)
+{
+    return k->kind == SK_KERNEL_DOT && k->key_bias ? F_KERNEL_DOT_BIAS : kernel_formulas[k->kind];
 }
 
 /* ---- Text measured before it is drawn ----------------------------------- */
@@ -373,7 +495,7 @@ static const card_title card_titles[2] = {
  * already scaled by KERNEL_SCALE), the rest in pixels. */
 typedef struct formulas_parts {
     metrics nw, attention, kernel;
-    formula_id kernel_id;
+    card_formula nw_f, attention_f, kernel_f;
     double unit;                      /* pixels per layout unit */
     double title_w[2][2], title_h[2]; /* [one line, two lines][title], at CARD_TITLE_SIZE */
     double numbers_h;                 /* at NUMBERS_SIZE */
@@ -590,10 +712,15 @@ static void paint_title(painter *p, const card_title *t, bool two_lines, double 
 
 static void measure_parts(painter *p, formulas_parts *s)
 {
-    *s = (formulas_parts){.kernel_id = kernel_formulas[p->frame->state->kernel.kind]};
-    formula_metrics(F_NADARAYA_WATSON, &s->nw);
-    formula_metrics(F_ATTENTION, &s->attention);
-    if (formula_metrics(s->kernel_id, &s->kernel))
+    *s = (formulas_parts){
+        .nw_f = card_formula_for(p, SK_FORMULA_REGRESSION, F_NADARAYA_WATSON),
+        .attention_f = card_formula_for(p, SK_FORMULA_ATTENTION, F_ATTENTION),
+        .kernel_f =
+            card_formula_for(p, SK_FORMULA_KERNEL, kernel_formula(&p->frame->state->kernel)),
+    };
+    card_metrics(s->nw_f, &s->nw);
+    card_metrics(s->attention_f, &s->attention);
+    if (card_metrics(s->kernel_f, &s->kernel))
         s->kernel = (metrics){s->kernel.width * KERNEL_SCALE, s->kernel.ascent * KERNEL_SCALE,
                               s->kernel.descent * KERNEL_SCALE};
     for (int i = 0; i < 2; i++) {
@@ -634,12 +761,12 @@ static void paint_arranged(painter *p, const formulas_parts *s, const arrangemen
     sk_rgb text = p->pal->text;
     paint_title(p, &card_titles[0], a->two_lines, x0 + c0 / 2, top + q.title_top[0], q.title_size);
     paint_title(p, &card_titles[1], a->two_lines, x1 + c1 / 2, top + q.title_top[1], q.title_size);
-    draw_formula(p, F_NADARAYA_WATSON, text, x0 + (c0 - s->nw.width * em) / 2, top + q.base_nw, em);
+    draw_card_formula(p, s->nw_f, text, x0 + (c0 - s->nw.width * em) / 2, top + q.base_nw, em);
     if (s->kernel.width > 0)
-        draw_formula(p, s->kernel_id, p->pal->muted, x0 + (c0 - s->kernel.width * em) / 2,
-                     top + q.base_kernel, em * KERNEL_SCALE);
-    draw_formula(p, F_ATTENTION, text, x1 + (c1 - s->attention.width * em) / 2,
-                 top + q.base_attention, em);
+        draw_card_formula(p, s->kernel_f, p->pal->muted, x0 + (c0 - s->kernel.width * em) / 2,
+                          top + q.base_kernel, em * KERNEL_SCALE);
+    draw_card_formula(p, s->attention_f, text, x1 + (c1 - s->attention.width * em) / 2,
+                      top + q.base_attention, em);
     paint_numbers(p, (sk_rect){area.x, top + q.numbers_top, area.w, q.numbers_h}, q.numbers_size);
 }
 

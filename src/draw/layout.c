@@ -4,6 +4,7 @@
 #define MARGIN 36.0          /* around everything */
 #define TITLE_HEIGHT 70.0    /* the title band */
 #define PANEL_SHARE 0.34     /* the weights panel's share of the frame width */
+#define MATRIX_SHARE 0.46    /* the same in the matrix view: the panel holds the heatmap */
 #define PLOT_PADDING 12.0    /* between the plot's edge and the view */
 #define BOX_GAP 20.0         /* between boxes stacked in the right-hand column */
 #define CAPTION_HEIGHT 120.0 /* the caption band: two lines of text and padding */
@@ -50,10 +51,15 @@ void sk_layout_make(int width, int height, const sk_scene *scene, sk_vec2 center
     out->title = (sk_rect){margin, margin * 0.6, width - 2 * margin, TITLE_HEIGHT * unit};
 
     double top = out->title.y + out->title.h + margin * 0.4;
-    double panel_w = width * PANEL_SHARE;
+    double panel_w = width * (scene->view_kind == SK_VIEW_MATRIX ? MATRIX_SHARE : PANEL_SHARE);
     sk_rect column = {width - margin - panel_w, top, panel_w, height - top - margin};
     stack_column(out, scene, column, BOX_GAP * unit);
-    out->plot = (sk_rect){margin, top, column.x - 2 * margin, height - top - margin};
+    /* regression1d shows its weights under its own axis: without a right-hand
+     * box to draw, the plot takes the whole width. */
+    bool boxes = drawn(scene, SK_LAYER_PANEL) || drawn(scene, SK_LAYER_FORMULAS) ||
+                 drawn(scene, SK_LAYER_MAPPING);
+    double plot_right = scene->view_kind == SK_VIEW_REGRESSION1D && !boxes ? width : column.x;
+    out->plot = (sk_rect){margin, top, plot_right - 2 * margin, height - top - margin};
     double band = CAPTION_HEIGHT * unit;
     out->captions = (sk_rect){out->plot.x, out->plot.y + out->plot.h - band, out->plot.w, band};
 

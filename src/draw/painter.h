@@ -51,6 +51,16 @@ static inline void sk_set_color(cairo_t *cr, sk_rgb c, double alpha)
     cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha);
 }
 
+/* The width of text in pixels at size (layout units), without drawing it. */
+double sk_text_width(painter *p, const char *text, double size, bool bold);
+
+/* A grid step: 1, 2 or 5 times a power of ten, near span / lines. */
+double sk_nice_step(double span, double lines);
+
+/* "2", "0.5", "−1.5": a tick's number with as many decimals as the step
+ * needs, a true minus sign, and never "−0". */
+void sk_tick_label(double value, double step, char *out, size_t size);
+
 /* Draws text with its anchor at (x, y) in pixels; returns its width in pixels. */
 double sk_draw_text(painter *p, const char *text, double x, double y, const text_style *s);
 
@@ -69,6 +79,13 @@ sk_rgb sk_output_colour(const painter *p);
  * how many were written. O(n * max_bars) at worst, O(n) typically. */
 int sk_panel_bars(const double *weights, int n, int max_bars, int *out, double *others);
 
+/* A scene's compiled TeX formula (formulas.c): its size in ems (false when
+ * it has no usable SVG), and drawn em pixels to the em in one colour with
+ * its baseline's left end at (x, baseline), pixels. */
+bool sk_tex_size(const sk_tex *tex, double *width, double *ascent, double *descent);
+void sk_draw_tex(painter *p, const sk_tex *tex, sk_rgb colour, double x, double baseline,
+                 double em);
+
 /* Layers (plot.c, panel.c, field.c, formulas.c, captions.c). */
 void sk_paint_field(painter *p);
 void sk_paint_formulas(painter *p);
@@ -81,5 +98,16 @@ void sk_paint_keys(painter *p);
 void sk_paint_query(painter *p);
 void sk_paint_panel(painter *p);
 void sk_paint_title(painter *p);
+
+/* The regression1d view (view_regression.c): what the plane's layers draw
+ * there instead. */
+void sk_paint_regression_axes(painter *p);    /* grid: axes, grid lines, numbers */
+void sk_paint_regression_curve(painter *p);   /* path: the true curve */
+void sk_paint_regression_bars(painter *p);    /* links: the weights as bars under the axis */
+void sk_paint_regression_samples(painter *p); /* keys: the samples (x, value) */
+void sk_paint_regression_query(painter *p);   /* query: line, kernel, estimate and its trace */
+
+/* The matrix view (view_matrix.c): the panel becomes the queries x keys heatmap. */
+void sk_paint_matrix(painter *p);
 
 #endif

@@ -38,6 +38,8 @@ static void kernel_caption(const sk_kernel *k, char *out, size_t size)
         n += snprintf(out + n, size - n, " · k = %d", k->k);
     if ((uses & SK_USES_BANDWIDTH) && n < (int)size)
         n += snprintf(out + n, size - n, " · σ = %.2f", k->bandwidth);
+    if ((uses & SK_USES_BIAS) && k->key_bias && n < (int)size)
+        n += snprintf(out + n, size - n, " − ‖k‖²/2");
     if ((uses & SK_USES_TEMPERATURE) && n < (int)size)
         snprintf(out + n, size - n, " · T = %.2f", k->temperature);
 }
@@ -176,6 +178,48 @@ static bar key_bar(const painter *p, int i)
     return (bar){w, sk_key_colour(p, i), p->scene->keys[i].label, w > 0.0};
 }
 
+/* ---- attention.compare: the second kernel's weights as outlined ghost
+ * bars just right of the main bars, and a legend line naming it. */
+
+#define GHOST_WIDTH 0.14  /* of a column; the main bar takes the middle 0.62 */
+#define GHOST_OFFSET 0.39 /* of a column, from its centre to the ghost's centre */
+#define GHOST_EDGE 2.0    /* layout units */
+
+static void paint_compare_bar(painter *p, int key, double cx, bar_rows rows)
+{
+    if (!p->frame->compare)
+        return;
+    double w = rows.column * GHOST_WIDTH, h = rows.full * p->frame->compare[key];
+    double edge = fmax(1.0, sk_u(p, GHOST_EDGE));
+    cairo_rectangle(p->cr, cx + rows.column * GHOST_OFFSET - w / 2, rows.base - h, w, h);
+    sk_set_color(p->cr, sk_key_colour(p, key), 0.25);
+    cairo_fill_preserve(p->cr);
+    sk_set_color(p->cr, p->pal->line, 0.85);
+    cairo_set_line_width(p->cr, edge);
+    cairo_stroke(p->cr);
+}
+
+/* An outlined swatch like a ghost bar, then "beside: Dot product − ‖k‖²/2 ·
+ * T = 0.81", under the main kernel's line; returns the height it took (0
+ * without a compared kernel). */
+static double paint_compare_legend(painter *p, double x, double y, double w)
+{
+    if (!p->frame->compare)
+        return 0.0;
+    double size = sk_u(p, PANEL_TEXT_SIZE), edge = fmax(1.0, sk_u(p, GHOST_EDGE));
+    cairo_rectangle(p->cr, x + edge / 2, y + size * 0.2, size * 0.45, size * 0.9);
+    sk_set_color(p->cr, p->pal->line, 0.85);
+    cairo_set_line_width(p->cr, edge);
+    cairo_stroke(p->cr);
+    char caption[128], line[160];
+    kernel_caption(&p->scene->compare, caption, sizeof caption);
+    snprintf(line, sizeof line, "beside: %s", caption);
+    double indent = size * 0.8;
+    text_style sub = {.size = PANEL_TEXT_SIZE, .color = p->pal->muted, .max_width = w - indent};
+    sk_draw_text(p, line, x + indent, y, &sub);
+    return sk_u(p, PANEL_TEXT_SIZE * 1.4);
+}
+
 /* Vertical bars on a fixed 0..1 axis (so frames compare honestly), the
  * weight above each: one per key up to MAX_BARS keys, in the scene's order;
  * beyond, the MAX_BARS heaviest, heaviest first, and "others" with the rest,
@@ -201,6 +245,7 @@ static void paint_bars(painter *p, sk_rect area)
     for (int c = 0; c < count; c++) {
         bar b = key_bar(p, shown[c]);
         paint_bar(p, &b, area.x + gutter + rows.column * (c + 0.5), rows, selects);
+        paint_compare_bar(p, shown[c], area.x + gutter + rows.column * (c + 0.5), rows);
     }
     if (rest > 0) {
         bar b = {others, p->pal->muted, "others", others > 0.0};
@@ -260,7 +305,8 @@ void sk_paint_panel(painter *p)
     kernel_caption(&p->frame->state->kernel, caption, sizeof caption);
     text_style sub = {.size = PANEL_TEXT_SIZE, .color = p->pal->muted, .max_width = w};
     sk_draw_text(p, caption, x, y, &sub);
-    y += sk_u(p, PANEL_TEXT_SIZE * 2.2);
+    y += sk_u(p, PANEL_TEXT_SIZE * 1.4);
+    y += paint_compare_legend(p, x, y, w) + sk_u(p, PANEL_TEXT_SIZE * 0.8);
 
     double footer = sk_u(p, PANEL_FOOTER);
     paint_bars(p, (sk_rect){x, y, w, r.y + r.h - pad - footer - y});

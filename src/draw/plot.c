@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "painter.h"
+#include "sprite.h"
 
 #define KEY_RADIUS 14.0
 #define KEY_OUTLINE 3.0
@@ -25,19 +26,24 @@
 #define TRAIL_MIN_WIDTH 1.0
 #define TRAIL_ALPHA 0.6 /* at the query; fades to 0 at the far end */
 
-/* Strokes the current path dashed (lengths in layout units), then solid again. */
-static void stroke_dashed(painter *p, double on, double off, double width, double alpha)
+/* Strokes cr's current path dashed (lengths in layout units), then solid again. */
+static void stroke_dashed_on(cairo_t *cr, const painter *p, double on, double off, double width,
+                             double alpha)
 {
     double dash[] = {sk_u(p, on), sk_u(p, off)};
-    cairo_set_dash(p->cr, dash, 2, 0);
-    cairo_set_line_width(p->cr, sk_u(p, width));
-    sk_set_color(p->cr, p->pal->line, alpha);
-    cairo_stroke(p->cr);
-    cairo_set_dash(p->cr, NULL, 0, 0);
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_set_line_width(cr, sk_u(p, width));
+    sk_set_color(cr, p->pal->line, alpha);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
 }
 
-/* 1, 2 or 5 times a power of ten, near span / lines. */
-static double nice_step(double span, double lines)
+static void stroke_dashed(painter *p, double on, double off, double width, double alpha)
+{
+    stroke_dashed_on(p->cr, p, on, off, width, alpha);
+}
+
+double sk_nice_step(double span, double lines)
 {
     double raw = span / lines;
     double power = pow(10.0, floor(log10(raw)));
@@ -57,9 +63,7 @@ static plot_view view_of(const sk_layout *l)
         (l->origin_y - l->plot.y - l->plot.h) / l->scale, (l->origin_y - l->plot.y) / l->scale};
 }
 
-/* "2", "0.5", "−1.5": as many decimals as the step needs, a true minus sign,
- * and never "−0". */
-static void tick_label(double value, double step, char *out, size_t size)
+void sk_tick_label(double value, double step, char *out, size_t size)
 {
     int decimals = step >= 1.0 ? 0 : (int)ceil(-log10(step) - 1e-9);
     char digits[32];
@@ -83,7 +87,7 @@ static void paint_tick_label(painter *p, int axis, double value, double step, do
     if (from_start < sk_u(p, TICK_CORNER) || to_end < sk_u(p, TICK_ROOM))
         return;
     char label[32];
-    tick_label(value, step, label, sizeof label);
+    sk_tick_label(value, step, label, sizeof label);
     text_style s = {.size = TICK_SIZE, .color = p->pal->muted, .align_y = 1.0, .halo = true};
     if (x_axis)
         sk_draw_text(p, label, at + gap, r->y + r->h - gap, &s);
@@ -96,7 +100,7 @@ void sk_paint_grid(painter *p)
     cairo_t *cr = p->cr;
     const sk_layout *l = p->layout;
     plot_view v = view_of(l);
-    double step = nice_step(fmax(v.x1 - v.x0, v.y1 - v.y0), GRID_LINES_ACROSS);
+    double step = sk_nice_step(fmax(v.x1 - v.x0, v.y1 - v.y0), GRID_LINES_ACROSS);
 
     cairo_save(cr);
     cairo_rectangle(cr, l->plot.x, l->plot.y, l->plot.w, l->plot.h);
@@ -120,18 +124,64 @@ void sk_paint_grid(painter *p)
     cairo_restore(cr);
 }
 
+#define PATH_DASH 10.0 /* layout units on, and off */
+#define PATH_WIDTH 2.0
+
+/* The query's route in pixels. */
+typedef struct route {
+    const painter *p;
+    sk_vec2 px[PATH_SAMPLES + 1];
+} route;
+
+/* The route dashed, moved so that its first point is at (x, y). */
+static void draw_route(cairo_t *cr, double x, double y, void *ctx)
+{
+    const route *r = ctx;
+    for (int i = 0; i <= PATH_SAMPLES; i++) {
+        double px = r->px[i].x - r->px[0].x + x, py = r->px[i].y - r->px[0].y + y;
+        if (i == 0)
+            cairo_move_to(cr, px, py);
+        else
+            cairo_line_to(cr, px, py);
+    }
+    stroke_dashed_on(cr, r->p, PATH_DASH, PATH_DASH, PATH_WIDTH, 0.16);
+}
+
+/* Whether the camera is animated: then the route moves every frame, and a
+ * bitmap of it would be made and thrown away every frame. */
+static bool camera_moves(const sk_scene *scene)
+{
+    for (int i = 0; i < scene->animation_count; i++)
+        if (scene->animations[i].target == SK_TARGET_CAMERA_CENTER ||
+            scene->animations[i].target == SK_TARGET_CAMERA_ZOOM)
+            return true;
+    return false;
+}
+
 void sk_paint_path(painter *p)
 {
-    cairo_t *cr = p->cr;
+    route r = {.p = p};
+    sk_vec2 lo = {INFINITY, INFINITY}, hi = {-INFINITY, -INFINITY};
     for (int i = 0; i <= PATH_SAMPLES; i++) {
-        sk_vec2 at = sk_timeline_path_point(p->timeline, (double)i / PATH_SAMPLES);
-        sk_vec2 px = sk_layout_to_px(p->layout, at);
-        if (i == 0)
-            cairo_move_to(cr, px.x, px.y);
-        else
-            cairo_line_to(cr, px.x, px.y);
+        r.px[i] = sk_layout_to_px(p->layout,
+                                  sk_timeline_path_point(p->timeline, (double)i / PATH_SAMPLES));
+        lo = (sk_vec2){fmin(lo.x, r.px[i].x), fmin(lo.y, r.px[i].y)};
+        hi = (sk_vec2){fmax(hi.x, r.px[i].x), fmax(hi.y, r.px[i].y)};
     }
-    stroke_dashed(p, 10, 10, 2, 0.16);
+    /* The same dashed curve every frame while the camera stands still. The
+     * timeline outlives every context that draws it, so its address names
+     * the route for as long as a context's cache lives. */
+    double reach = sk_u(p, PATH_WIDTH);
+    sk_rect ink = {lo.x - r.px[0].x - reach, lo.y - r.px[0].y - reach, hi.x - lo.x + 2 * reach,
+                   hi.y - lo.y + 2 * reach};
+    const sk_layout *l = p->layout;
+    char key[256]; /* a pointer and 7 doubles of at most 24 characters: always fits */
+    snprintf(key, sizeof key, "route|%p|%a|%a|%a|%a|%a|%a|%a", (const void *)p->timeline, l->scale,
+             l->origin_x, l->origin_y, l->unit, p->pal->line.r, p->pal->line.g, p->pal->line.b);
+    if (camera_moves(p->scene))
+        draw_route(p->cr, r.px[0].x, r.px[0].y, &r);
+    else
+        sk_sprite_paint(p->cr, key, r.px[0].x, r.px[0].y, ink, draw_route, &r);
 }
 
 /* Width and opacity grow with the weight, so the eye follows where the mass is. */
@@ -151,20 +201,38 @@ void sk_paint_links(painter *p)
     }
 }
 
+/* What draw_key_disc needs besides the centre. */
+typedef struct key_disc {
+    double radius, outline; /* pixels */
+    sk_rgb fill, halo;
+} key_disc;
+
+static void draw_key_disc(cairo_t *cr, double x, double y, void *ctx)
+{
+    const key_disc *d = ctx;
+    cairo_new_sub_path(cr);
+    cairo_arc(cr, x, y, d->radius, 0, 2 * M_PI);
+    sk_set_color(cr, d->fill, 1.0);
+    cairo_fill_preserve(cr);
+    cairo_set_line_width(cr, d->outline);
+    sk_set_color(cr, d->halo, 0.9);
+    cairo_stroke(cr);
+}
+
 void sk_paint_keys(painter *p)
 {
-    cairo_t *cr = p->cr;
     text_style s = {.size = LABEL_SIZE, .color = p->pal->text, .align_y = 0.5, .halo = true};
     for (int i = 0; i < p->scene->key_count; i++) {
         const sk_key *key = &p->scene->keys[i];
         sk_vec2 k = sk_layout_to_px(p->layout, key->at);
-        cairo_new_sub_path(cr);
-        cairo_arc(cr, k.x, k.y, sk_u(p, KEY_RADIUS), 0, 2 * M_PI);
-        sk_set_color(cr, sk_key_colour(p, i), 1.0);
-        cairo_fill_preserve(cr);
-        cairo_set_line_width(cr, sk_u(p, KEY_OUTLINE));
-        sk_set_color(cr, p->pal->halo, 0.9);
-        cairo_stroke(cr);
+        /* The same disc every frame while the camera stands still: a sprite. */
+        key_disc d = {sk_u(p, KEY_RADIUS), sk_u(p, KEY_OUTLINE), sk_key_colour(p, i), p->pal->halo};
+        double reach = d.radius + d.outline / 2;
+        char name[256]; /* 8 doubles of at most 24 characters each: always fits */
+        snprintf(name, sizeof name, "disc|%a|%a|%a|%a|%a|%a|%a|%a", d.radius, d.outline, d.fill.r,
+                 d.fill.g, d.fill.b, d.halo.r, d.halo.g, d.halo.b);
+        sk_sprite_paint(p->cr, name, k.x, k.y, (sk_rect){-reach, -reach, 2 * reach, 2 * reach},
+                        draw_key_disc, &d);
         sk_draw_text(p, key->label, k.x + sk_u(p, KEY_RADIUS + 8), k.y, &s);
     }
 }

@@ -13,7 +13,14 @@
  * Parts are compatible when a decoder set up for the first can decode them
  * all: same codec, size, pixel format, frame rate, time base and the same
  * codec setup bytes (SPS/PPS for H.264, ...). Each part starts on a keyframe
- * with a closed GOP (video.c), so no frame refers across a joint. */
+ * with a closed GOP (video.c), so no frame refers across a joint.
+ *
+ * Captions and chapters come along: each part's subtitle packets are
+ * shifted like its video, and its chapters too, a chapter cut by a joint
+ * (same title, ending where the next begins) becoming one again. Sound is
+ * refused: each part's encoder starts with its own priming samples, so
+ * copied sound would click and drift at every joint. */
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,57 +29,89 @@
 #include <libavformat/avformat.h>
 
 #include "encode.h"
+#include "mux_extras.h"
 #include "sinks.h"
 #include "../fileio/fileio.h" /* sk_make_parent_dirs */
 
 typedef struct part {
     const char *path;
     AVFormatContext *demux;
-    AVStream *video; /* the part's video stream, owned by demux */
-    AVPacket *first; /* its first video packet, read ahead to learn the delay */
-    int64_t delay;   /* how far its first dts lies before its first pts, >= 0 */
+    AVStream *video;    /* the part's video stream, owned by demux */
+    AVStream *subtitle; /* its captions, or NULL; owned by demux */
+    int64_t delay;      /* how far its first dts lies before its first pts, >= 0 */
+    int64_t end;        /* where its last frame ends, in the video's time base */
 } part;
 
 static void close_part(part *p)
 {
-    av_packet_free(&p->first);
     avformat_close_input(&p->demux);
-    p->video = NULL;
+    p->video = p->subtitle = NULL;
 }
 
-/* The next packet of the part's video stream; AVERROR_EOF at the end. */
-static int read_video_packet(const part *p, AVPacket *packet)
+static sk_status open_demuxer(AVFormatContext **demux, const char *path, sk_error *err)
 {
-    for (;;) {
-        int rc = av_read_frame(p->demux, packet);
-        if (rc < 0 || packet->stream_index == p->video->index)
-            return rc;
+    int rc = avformat_open_input(demux, path, NULL, NULL);
+    if (rc < 0)
+        return sk_av_error(err, path, "cannot open part", rc);
+    rc = avformat_find_stream_info(*demux, NULL);
+    if (rc < 0)
+        return sk_av_error(err, path, "cannot read part", rc);
+    return SK_OK;
+}
+
+/* A first pass over the part's video packets, in a demuxer of its own (so
+ * the copy later starts from the top with every stream's packets): the
+ * delay from the first packet, the end from all of them. Chapters must be
+ * placed before the output's header, so the ends are needed first. */
+static sk_status scan_part(part *p, sk_error *err)
+{
+    AVFormatContext *demux = NULL;
+    AVPacket *packet = av_packet_alloc();
+    sk_status status = packet ? open_demuxer(&demux, p->path, err) : sk_error_nomem(err);
+    bool first = true;
+    int rc = 0;
+    while (status == SK_OK && (rc = av_read_frame(demux, packet)) >= 0) {
+        if (packet->stream_index == p->video->index && packet->pts != AV_NOPTS_VALUE) {
+            if (first && packet->dts != AV_NOPTS_VALUE && packet->dts < packet->pts)
+                p->delay = packet->pts - packet->dts;
+            first = false;
+            int64_t duration =
+                packet->duration > 0
+                    ? packet->duration
+                    : av_rescale_q(1, av_inv_q(p->video->avg_frame_rate), p->video->time_base);
+            if (packet->pts + duration > p->end)
+                p->end = packet->pts + duration;
+        }
         av_packet_unref(packet);
     }
+    if (status == SK_OK && rc != AVERROR_EOF)
+        status = sk_av_error(err, p->path, "cannot read part", rc);
+    if (status == SK_OK && first)
+        status = sk_error_set(err, SK_EINPUT, "%s: part has no frames", p->path);
+    av_packet_free(&packet);
+    avformat_close_input(&demux);
+    return status;
 }
 
 static sk_status open_part(part *p, const char *path, sk_error *err)
 {
     p->path = path;
-    int rc = avformat_open_input(&p->demux, path, NULL, NULL);
-    if (rc < 0)
-        return sk_av_error(err, path, "cannot open part", rc);
-    rc = avformat_find_stream_info(p->demux, NULL);
-    if (rc < 0)
-        return sk_av_error(err, path, "cannot read part", rc);
-    rc = av_find_best_stream(p->demux, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+    sk_status status = open_demuxer(&p->demux, path, err);
+    if (status != SK_OK)
+        return status;
+    int rc = av_find_best_stream(p->demux, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
     if (rc < 0)
         return sk_error_set(err, SK_EINPUT, "%s: part has no video stream", path);
     p->video = p->demux->streams[rc];
-    if (!(p->first = av_packet_alloc()))
-        return sk_error_nomem(err);
-    rc = read_video_packet(p, p->first);
-    if (rc < 0)
-        return sk_av_error(err, path, "cannot read part", rc);
-    if (p->first->pts != AV_NOPTS_VALUE && p->first->dts != AV_NOPTS_VALUE &&
-        p->first->dts < p->first->pts)
-        p->delay = p->first->pts - p->first->dts;
-    return SK_OK;
+    if (av_find_best_stream(p->demux, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0) >= 0)
+        return sk_error_set(err, SK_EINPUT,
+                            "%s: part has sound, which concat cannot join without a gap at "
+                            "every joint; render the scene in one piece, or without its audio "
+                            "and add the sound to the joined file afterwards",
+                            path);
+    rc = av_find_best_stream(p->demux, AVMEDIA_TYPE_SUBTITLE, -1, -1, NULL, 0);
+    p->subtitle = rc >= 0 ? p->demux->streams[rc] : NULL;
+    return scan_part(p, err);
 }
 
 /* A WebM part with alpha says so in its alpha_mode tag, while its pixel
@@ -115,6 +154,53 @@ static sk_status open_parts(part *parts, const char *const *paths, int count, sk
         if (what)
             return sk_error_set(err, SK_EINPUT, "%s: its %s differs from the first part's (%s)",
                                 paths[i], what, paths[0]);
+        if (parts[i].subtitle && parts[0].subtitle &&
+            parts[i].subtitle->codecpar->codec_id != parts[0].subtitle->codecpar->codec_id)
+            return sk_error_set(err, SK_EINPUT,
+                                "%s: its subtitle codec differs from the first part's (%s)",
+                                paths[i], paths[0]);
+    }
+    return SK_OK;
+}
+
+/* The first part's subtitle stream, or another's when the first range
+ * has no captions; NULL when none has any. */
+static const AVStream *subtitle_model(const part *parts, int count)
+{
+    for (int i = 0; i < count; i++)
+        if (parts[i].subtitle)
+            return parts[i].subtitle;
+    return NULL;
+}
+
+/* Every part's chapters on the joined time line; a chapter cut by a joint
+ * (the same title on both sides, touching) is joined again. */
+static sk_status join_chapters(AVFormatContext *mux, const part *parts, int count, sk_error *err)
+{
+    double offset = 0;
+    for (int i = 0; i < count; i++) {
+        const AVFormatContext *demux = parts[i].demux;
+        for (unsigned c = 0; c < demux->nb_chapters; c++) {
+            const AVChapter *ch = demux->chapters[c];
+            double start = offset + (double)ch->start * av_q2d(ch->time_base);
+            double end = offset + (double)ch->end * av_q2d(ch->time_base);
+            const AVDictionaryEntry *title = av_dict_get(ch->metadata, "title", NULL, 0);
+            const char *name = title ? title->value : "";
+            /* Ours are in milliseconds (sk_mux_add_chapter). */
+            AVChapter *last = mux->nb_chapters ? mux->chapters[mux->nb_chapters - 1] : NULL;
+            const AVDictionaryEntry *last_title =
+                last ? av_dict_get(last->metadata, "title", NULL, 0) : NULL;
+            if (last_title && strcmp(last_title->value, name) == 0 &&
+                llabs(last->end - llround(start * 1000)) <= 1) {
+                last->end = llround(end * 1000);
+                continue;
+            }
+            sk_status status =
+                sk_mux_add_chapter(mux, (int)mux->nb_chapters + 1, start, end, name, err);
+            if (status != SK_OK)
+                return status;
+        }
+        offset += (double)parts[i].end * av_q2d(parts[i].video->time_base);
     }
     return SK_OK;
 }
@@ -129,10 +215,26 @@ static sk_status output_format(const char *out, sk_format *format, sk_error *err
     return status;
 }
 
-/* The output's one video stream is the first part's, as it was encoded. */
-static sk_status open_output(sk_av_output *output, sk_format format, const part *first,
-                             const char *out, sk_error *err)
+/* The output's subtitle stream, set up as the model's. */
+static sk_status add_subtitle_stream(sk_av_output *output, const AVStream *model, AVStream **stream,
+                                     sk_error *err)
 {
+    if (!(*stream = avformat_new_stream(output->mux, NULL)))
+        return sk_error_nomem(err);
+    int rc = avcodec_parameters_copy((*stream)->codecpar, model->codecpar);
+    if (rc < 0)
+        return sk_av_error(err, output->path, "cannot copy the subtitle stream's parameters", rc);
+    (*stream)->codecpar->codec_tag = 0; /* the muxer's own */
+    (*stream)->time_base = model->time_base;
+    return SK_OK;
+}
+
+/* The output's video stream is the first part's, as it was encoded; then
+ * the captions and chapters, if any part has them. */
+static sk_status open_output(sk_av_output *output, sk_format format, const part *parts, int count,
+                             AVStream **subtitles, const char *out, sk_error *err)
+{
+    const part *first = &parts[0];
     sk_status status = sk_av_output_open(output, sk_format_name(format), out, err);
     if (status != SK_OK)
         return status;
@@ -150,25 +252,26 @@ static sk_status open_output(sk_av_output *output, sk_format format, const part 
     stream->time_base = first->video->time_base;
     stream->avg_frame_rate = first->video->avg_frame_rate;
     stream->r_frame_rate = first->video->r_frame_rate;
-    if (format == SK_FORMAT_WEBM)
-        return sk_av_output_start(output, NULL, NULL, err);
-    return sk_av_output_start(output, "movflags", "+faststart", err);
+    const AVStream *model = subtitle_model(parts, count);
+    if (model)
+        status = add_subtitle_stream(output, model, subtitles, err);
+    if (status == SK_OK)
+        status = join_chapters(output->mux, parts, count, err);
+    if (status == SK_OK)
+        status = sk_av_output_start_video(output, format, err);
+    return status;
 }
 
-/* Shifts one packet into the output's time line and writes it. */
-static sk_status write_shifted(AVPacket *packet, const part *p, sk_av_output *output,
-                               int64_t offset, int64_t dts_shift, int64_t *end, sk_error *err)
+/* Moves one packet from a part's stream into an output stream's time line,
+ * shifted by offset (and its dts by dts_shift more), in the output's time
+ * base, and writes it. */
+static sk_status write_shifted(AVPacket *packet, const AVStream *from, const AVStream *stream,
+                               sk_av_output *output, int64_t offset, int64_t dts_shift,
+                               sk_error *err)
 {
-    const AVStream *stream = output->stream;
-    av_packet_rescale_ts(packet, p->video->time_base, stream->time_base);
-    int64_t duration = packet->duration > 0
-                           ? packet->duration
-                           : av_rescale_q(1, av_inv_q(p->video->avg_frame_rate), stream->time_base);
-    if (packet->pts != AV_NOPTS_VALUE) {
+    av_packet_rescale_ts(packet, from->time_base, stream->time_base);
+    if (packet->pts != AV_NOPTS_VALUE)
         packet->pts += offset;
-        if (packet->pts + duration > *end)
-            *end = packet->pts + duration;
-    }
     if (packet->dts != AV_NOPTS_VALUE)
         packet->dts += offset - dts_shift;
     packet->stream_index = stream->index;
@@ -179,26 +282,34 @@ static sk_status write_shifted(AVPacket *packet, const part *p, sk_av_output *ou
     return SK_OK;
 }
 
-/* Copies one part's video packets, shifted by *offset (in the output's
- * time base) and their dts by the part's share of the common delay, and
- * advances *offset past the part's last frame. */
-static sk_status copy_part(part *p, int64_t max_delay, sk_av_output *output, int64_t *offset,
-                           sk_error *err)
+/* Copies one part's video packets, shifted by *offset (seconds of the
+ * joined file) and their dts by the part's share of the common delay, and
+ * its subtitle packets by the same offset; advances *offset past the part's
+ * last frame. Other streams (mov's chapter track) are left: the chapters
+ * were joined at the header. */
+static sk_status copy_part(part *p, int64_t max_delay, sk_av_output *output,
+                           const AVStream *subtitles, double *offset, sk_error *err)
 {
     AVPacket *packet = av_packet_alloc();
     if (!packet)
         return sk_error_nomem(err);
-    int64_t dts_shift =
-        av_rescale_q(max_delay - p->delay, p->video->time_base, output->stream->time_base);
-    int64_t end = *offset;
-    sk_status status = write_shifted(p->first, p, output, *offset, dts_shift, &end, err);
+    const AVStream *video = output->stream;
+    int64_t dts_shift = av_rescale_q(max_delay - p->delay, p->video->time_base, video->time_base);
+    int64_t video_offset = llround(*offset / av_q2d(video->time_base));
+    int64_t subtitle_offset = subtitles ? llround(*offset / av_q2d(subtitles->time_base)) : 0;
+    sk_status status = SK_OK;
     int rc = 0;
-    while (status == SK_OK && (rc = read_video_packet(p, packet)) >= 0)
-        status = write_shifted(packet, p, output, *offset, dts_shift, &end, err);
+    while (status == SK_OK && (rc = av_read_frame(p->demux, packet)) >= 0) {
+        if (packet->stream_index == p->video->index)
+            status = write_shifted(packet, p->video, video, output, video_offset, dts_shift, err);
+        else if (p->subtitle && packet->stream_index == p->subtitle->index)
+            status = write_shifted(packet, p->subtitle, subtitles, output, subtitle_offset, 0, err);
+        av_packet_unref(packet); /* a no-op after a write, which takes the contents */
+    }
     if (status == SK_OK && rc != AVERROR_EOF)
         status = sk_av_error(err, p->path, "cannot read part", rc);
     av_packet_free(&packet);
-    *offset = end;
+    *offset += (double)p->end * av_q2d(p->video->time_base);
     return status;
 }
 
@@ -217,16 +328,18 @@ sk_status sk_concat(const char *const *paths, int count, const char *out, bool o
     if (!parts)
         return sk_error_nomem(err);
     sk_av_output output = SK_AV_OUTPUT_EMPTY;
+    AVStream *subtitles = NULL; /* owned by output.mux */
     status = open_parts(parts, paths, count, err);
     if (status == SK_OK)
         status = sk_make_parent_dirs(out, err);
     if (status == SK_OK)
-        status = open_output(&output, format, &parts[0], out, err);
-    int64_t offset = 0, max_delay = 0; /* the delay in the parts' common time base */
+        status = open_output(&output, format, parts, count, &subtitles, out, err);
+    int64_t max_delay = 0; /* the delay in the parts' common time base */
+    double offset = 0;
     for (int i = 0; status == SK_OK && i < count; i++)
         max_delay = parts[i].delay > max_delay ? parts[i].delay : max_delay;
     for (int i = 0; status == SK_OK && i < count; i++)
-        status = copy_part(&parts[i], max_delay, &output, &offset, err);
+        status = copy_part(&parts[i], max_delay, &output, subtitles, &offset, err);
     if (status == SK_OK)
         status = sk_av_output_finish(&output, err);
     sk_av_output_free(&output);

@@ -32,6 +32,7 @@ typedef struct format_row {
     bool needs_even_size;   /* 4:2:0 (or 4:2:2) chroma subsampling halves a side */
     bool alpha;             /* can keep the frame's alpha (--transparent) */
     const sk_sink_ops *ops;
+    const char *other_extension; /* a second name for the same format, or NULL */
 } format_row;
 
 static const format_row formats[] = {
@@ -41,6 +42,8 @@ static const format_row formats[] = {
     [SK_FORMAT_GIF] = {"gif", ".gif", "GIF", false, false, false, &sk_gif_sink_ops},
     [SK_FORMAT_PNG_SEQUENCE] = {"png", ".png", "a PNG sequence", true, false, true,
                                 &sk_png_sink_ops},
+    [SK_FORMAT_RAW] = {"raw", ".bgra", "raw BGRA frames", false, false, false, &sk_raw_sink_ops,
+                       ".raw"},
 };
 #define FORMAT_COUNT (sizeof formats / sizeof formats[0])
 
@@ -191,7 +194,7 @@ static sk_status check_pattern(const char *path, sk_error *err)
 
 /* ---- formats ------------------------------------------------------------- */
 
-static bool ends_with_ci(const char *s, const char *suffix)
+bool sk_ends_with_ci(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
     if (m > n)
@@ -202,11 +205,26 @@ static bool ends_with_ci(const char *s, const char *suffix)
     return true;
 }
 
+bool sk_path_is_stdout(const char *path)
+{
+    return path && strcmp(path, SK_STDOUT_PATH) == 0;
+}
+
+static bool has_extension(const char *path, const format_row *row)
+{
+    return sk_ends_with_ci(path, row->extension) ||
+           (row->other_extension && sk_ends_with_ci(path, row->other_extension));
+}
+
 sk_status sk_format_from_path(const char *path, sk_format *format, sk_error *err)
 {
+    if (sk_path_is_stdout(path)) {
+        *format = SK_FORMAT_RAW; /* the one format a pipe can take as it comes */
+        return SK_OK;
+    }
     bool pattern = has_integer_conversion(path);
     for (size_t i = 0; i < FORMAT_COUNT; i++) {
-        if (!ends_with_ci(path, formats[i].extension))
+        if (!has_extension(path, &formats[i]))
             continue;
         if (pattern && !formats[i].sequence)
             break; /* x_%d.mp4: a pattern, but not for a sequence format */
@@ -222,7 +240,8 @@ sk_status sk_format_from_path(const char *path, sk_format *format, sk_error *err
                             path);
     return sk_error_set(err, SK_EINPUT,
                         "%s: cannot tell the output format from the extension; use .mp4, "
-                        ".webm, .mov, .gif, or a PNG pattern like out/f_%%05d.png",
+                        ".webm, .mov, .gif, .bgra or .raw (raw frames; - for standard output), "
+                        "or a PNG pattern like out/f_%%05d.png",
                         path);
 }
 
@@ -233,9 +252,12 @@ sk_status sk_format_from_name(const char *name, const char *path, sk_format *for
         i++;
     if (i == FORMAT_COUNT)
         return sk_error_set(err, SK_EINPUT,
-                            "--format: expected mp4, webm, mov, gif or png, found '%s'", name);
+                            "--format: expected mp4, webm, mov, gif, png or raw, found '%s'", name);
+    if (sk_path_is_stdout(path) && formats[i].ops != &sk_raw_sink_ops)
+        return sk_error_set(err, SK_EINPUT,
+                            "-: standard output takes raw frames only, not --format %s", name);
     for (size_t j = 0; j < FORMAT_COUNT; j++)
-        if (j != i && ends_with_ci(path, formats[j].extension))
+        if (j != i && has_extension(path, &formats[j]))
             return sk_error_set(err, SK_EINPUT, "%s: the extension says %s but --format says %s",
                                 path, formats[j].short_name, name);
     sk_status status = formats[i].sequence ? check_pattern(path, err) : SK_OK;
@@ -284,10 +306,21 @@ sk_status sk_format_frame_path(sk_format format, const char *path, int64_t frame
 
 typedef enum sink_state { SINK_OPEN, SINK_FINISHED, SINK_FAILED } sink_state;
 
+struct sk_sink_frame {
+    const sk_sink_ops *ops;
+    const char *path;    /* the sink's, for messages */
+    void *backend;       /* owned, from ops->frame_new; NULL when the format prepares nothing */
+    const uint8_t *bgra; /* borrowed pixels when backend is NULL */
+    int stride;
+    int width, height;
+    bool filled;
+};
+
 struct sk_sink {
     const format_row *row;
-    void *backend; /* owned; released by row->ops->free */
-    char *path;    /* owned copy of options->path; the backend borrows it */
+    sk_sink_frame *own_frame; /* for sk_sink_write on formats that prepare frames */
+    void *backend;            /* owned; released by row->ops->free */
+    char *path;               /* owned copy of options->path; the backend borrows it */
     int width, height;
     sink_state state; /* sticky: after a failure every call refuses */
 };
@@ -373,23 +406,100 @@ static sk_status refuse(const sk_sink *sink, sk_error *err)
                         sink->state == SINK_FINISHED ? "finished" : "abandoned after an error");
 }
 
+static sk_status check_pixels(const sk_sink_frame *frame, const uint8_t *bgra, int stride,
+                              sk_error *err)
+{
+    if (!bgra || stride < 4 * frame->width)
+        return sk_error_set(err, SK_EINPUT,
+                            "%s: a frame has no pixels or a stride (%d) below 4 x width (%d)",
+                            frame->path, stride, 4 * frame->width);
+    return SK_OK;
+}
+
+sk_status sk_sink_frame_new(sk_sink *sink, sk_sink_frame **out, sk_error *err)
+{
+    *out = NULL;
+    sk_sink_frame *frame = calloc(1, sizeof *frame);
+    if (!frame)
+        return sk_error_nomem(err);
+    frame->ops = sink->row->ops;
+    frame->path = sink->path;
+    frame->width = sink->width;
+    frame->height = sink->height;
+    if (frame->ops->frame_new) {
+        sk_status status = frame->ops->frame_new(sink->backend, &frame->backend, err);
+        if (status != SK_OK) {
+            free(frame);
+            return status;
+        }
+    }
+    *out = frame; /* ownership moves to the caller */
+    return SK_OK;
+}
+
+sk_status sk_sink_frame_fill(sk_sink_frame *frame, const uint8_t *bgra, int stride, sk_error *err)
+{
+    frame->filled = false;
+    sk_status status = check_pixels(frame, bgra, stride, err);
+    if (status != SK_OK)
+        return status;
+    if (frame->backend) {
+        status = frame->ops->frame_fill(frame->backend, bgra, stride, err);
+        if (status != SK_OK)
+            return status;
+    }
+    frame->bgra = bgra;
+    frame->stride = stride;
+    frame->filled = true;
+    return SK_OK;
+}
+
+void sk_sink_frame_free(sk_sink_frame *frame)
+{
+    if (!frame)
+        return;
+    if (frame->backend)
+        frame->ops->frame_free(frame->backend);
+    free(frame);
+}
+
+sk_status sk_sink_write_frame(sk_sink *sink, int64_t frame_index, sk_sink_frame *frame,
+                              sk_error *err)
+{
+    if (sink->state != SINK_OPEN)
+        return refuse(sink, err);
+    if (!frame->filled)
+        return sk_error_set(err, SK_EINPUT, "%s: frame %" PRId64 " was not prepared", sink->path,
+                            frame_index);
+    if (frame_index < 0)
+        return sk_error_set(err, SK_EINPUT, "%s: frame index %" PRId64 " is negative", sink->path,
+                            frame_index);
+    const sk_sink_ops *ops = sink->row->ops;
+    sk_status status =
+        frame->backend ? ops->frame_write(sink->backend, frame_index, frame->backend, err)
+                       : ops->write(sink->backend, frame_index, frame->bgra, frame->stride, err);
+    frame->filled = false; /* a frame is written once */
+    if (status != SK_OK)
+        sink->state = SINK_FAILED;
+    return status;
+}
+
 sk_status sk_sink_write(sk_sink *sink, int64_t frame_index, const uint8_t *bgra, int stride,
                         sk_error *err)
 {
     if (sink->state != SINK_OPEN)
         return refuse(sink, err);
-    if (!bgra || stride < 4 * sink->width)
-        return sk_error_set(err, SK_EINPUT,
-                            "%s: frame %" PRId64 " has no pixels or a stride "
-                            "(%d) below 4 x width (%d)",
-                            sink->path, frame_index, stride, 4 * sink->width);
-    if (frame_index < 0)
-        return sk_error_set(err, SK_EINPUT, "%s: frame index %" PRId64 " is negative", sink->path,
-                            frame_index);
-    sk_status status = sink->row->ops->write(sink->backend, frame_index, bgra, stride, err);
-    if (status != SK_OK)
-        sink->state = SINK_FAILED;
-    return status;
+    sk_status status = SK_OK;
+    if (!sink->own_frame)
+        status = sk_sink_frame_new(sink, &sink->own_frame, err);
+    if (status == SK_OK)
+        status = sk_sink_frame_fill(sink->own_frame, bgra, stride, err);
+    if (status != SK_OK) {
+        if (status != SK_EINPUT)
+            sink->state = SINK_FAILED;
+        return status;
+    }
+    return sk_sink_write_frame(sink, frame_index, sink->own_frame, err);
 }
 
 sk_status sk_sink_finish(sk_sink *sink, sk_error *err)
@@ -405,6 +515,7 @@ void sk_sink_free(sk_sink *sink)
 {
     if (!sink)
         return;
+    sk_sink_frame_free(sink->own_frame);
     sink->row->ops->free(sink->backend);
     free(sink->path);
     free(sink);
@@ -532,6 +643,13 @@ sk_status sk_av_output_start(sk_av_output *out, const char *key, const char *val
     return SK_OK;
 }
 
+sk_status sk_av_output_start_video(sk_av_output *out, sk_format format, sk_error *err)
+{
+    if (format == SK_FORMAT_WEBM)
+        return sk_av_output_start(out, "default_mode", "infer_no_subs", err);
+    return sk_av_output_start(out, "movflags", "+faststart", err);
+}
+
 sk_status sk_av_output_mux_ready(sk_av_output *out, AVCodecContext *encoder, AVPacket *packet,
                                  sk_error *err)
 {
@@ -545,6 +663,10 @@ sk_status sk_av_output_mux_ready(sk_av_output *out, AVCodecContext *encoder, AVP
         packet->stream_index = out->stream->index;
         /* Takes the packet's contents and leaves it empty for the next one. */
         rc = av_interleaved_write_frame(out->mux, packet);
+        /* avio keeps a failed write (a full disk) in pb->error rather than
+         * returning it: look, so the render stops now, not at the trailer. */
+        if (rc >= 0 && out->mux->pb->error < 0)
+            rc = out->mux->pb->error;
         if (rc < 0)
             return sk_av_error(err, out->path, "cannot write", rc);
     }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "../error/error.h"
+#include "extras.h"
 
 typedef enum sk_format {
     SK_FORMAT_MP4,          /* H.264 (libx264) or H.265 (libx265), BT.709, +faststart */
@@ -24,6 +25,7 @@ typedef enum sk_format {
     SK_FORMAT_MOV,          /* ProRes (prores_ks): 422 HQ, or 4444 with alpha */
     SK_FORMAT_GIF,          /* palettegen + paletteuse, at most 50 fps, loops */
     SK_FORMAT_PNG_SEQUENCE, /* one PNG per frame; the path holds a printf %d */
+    SK_FORMAT_RAW,          /* the BGRA bytes as they are, to a file or to stdout ("-") */
 } sk_format;
 
 /* The video codec inside a container; SK_CODEC_DEFAULT is the container's
@@ -36,18 +38,26 @@ typedef enum sk_codec {
     SK_CODEC_PRORES,
 } sk_codec;
 
+/* The path that means standard output (raw frames only). */
+#define SK_STDOUT_PATH "-"
+
+/* Whether the path is standard output rather than a file. */
+bool sk_path_is_stdout(const char *path);
+
 /* The format an output path asks for: a path containing a printf-style
  * integer conversion (%d, %05d, ...) is a PNG sequence (it must end in .png);
- * otherwise the extension decides (.mp4, .webm, .mov, .gif). SK_EINPUT when
+ * otherwise the extension decides (.mp4, .webm, .mov, .gif,
+ * .bgra or .raw; "-" is raw frames to standard output). SK_EINPUT when
  * neither fits. */
 sk_status sk_format_from_path(const char *path, sk_format *format, sk_error *err);
 
-/* The format a --format name asks for ("mp4", "webm", "mov", "gif", "png"),
- * checked against the path: a path whose extension names another format is
- * SK_EINPUT, as is a "png" path without a frame-number pattern. */
+/* The format a --format name asks for ("mp4", "webm", "mov", "gif", "png",
+ * "raw"), checked against the path: a path whose extension names another
+ * format is SK_EINPUT, as is a "png" path without a frame-number pattern
+ * and "-" for anything but raw. */
 sk_status sk_format_from_name(const char *name, const char *path, sk_format *format, sk_error *err);
 
-/* The short name: "mp4", "webm", "mov", "gif" or "png". */
+/* The short name: "mp4", "webm", "mov", "gif", "png" or "raw". */
 const char *sk_format_name(sk_format format);
 
 /* A codec by its --codec name ("h264", "h265", "vp9", "prores"); false when
@@ -78,6 +88,9 @@ typedef struct sk_sink_options {
     bool transparent;    /* keep alpha: WebM (yuva420p), MOV (ProRes 4444), PNG (RGBA) */
     int gif_width;       /* GIF only: scale to this width keeping aspect; 0: frame width */
     int png_compression; /* PNG only: zlib level 0..9; -1: the fast default (3) */
+    /* Captions, chapters and audio for the containers that carry them (mp4,
+     * webm, mov); NULL for none. Borrowed: must outlive the sink. */
+    const sk_extras *extras;
 } sk_sink_options;
 
 typedef struct sk_sink sk_sink;
@@ -91,6 +104,32 @@ sk_status sk_sink_open(const sk_sink_options *options, sk_sink **out, sk_error *
  * only read during the call. */
 sk_status sk_sink_write(sk_sink *sink, int64_t frame_index, const uint8_t *bgra, int stride,
                         sk_error *err);
+
+/* ---- Frames prepared by worker threads ----------------------------------
+ *
+ * Colour conversion (and, for PNG, compression) of one frame does not depend
+ * on any other, so it can run in the threads that draw, while the sink only
+ * encodes and writes in order. A sk_sink_frame holds one frame's prepared
+ * data and everything needed to prepare it (its own SwsContext): use each
+ * from one thread at a time; different frames may be filled concurrently.
+ * For formats that prepare nothing, a frame just remembers the pixels, which
+ * must then stay unchanged until sk_sink_write_frame() returns. */
+typedef struct sk_sink_frame sk_sink_frame;
+
+/* A new frame for the sink; the sink must outlive it. Call from the thread
+ * that owns the sink. */
+sk_status sk_sink_frame_new(sk_sink *sink, sk_sink_frame **out, sk_error *err);
+
+/* Prepares bgra (width x height of the sink, rows stride bytes apart) for
+ * writing. Thread-safe for distinct frames; touches nothing of the sink. */
+sk_status sk_sink_frame_fill(sk_sink_frame *frame, const uint8_t *bgra, int stride, sk_error *err);
+
+/* Writes a filled frame, like sk_sink_write; frames in display order. */
+sk_status sk_sink_write_frame(sk_sink *sink, int64_t frame_index, sk_sink_frame *frame,
+                              sk_error *err);
+
+/* NULL is a no-op. */
+void sk_sink_frame_free(sk_sink_frame *frame);
 
 /* Drains the encoder, writes the trailer, closes the file and renames it into
  * place. After an error the output path is untouched. */

@@ -36,20 +36,30 @@
 
 typedef struct png_sink {
     const char *pattern; /* borrowed from the sink (see sinks.h) */
-    AVCodecContext *encoder;
-    struct SwsContext *sws;
-    AVFrame *frame;    /* rgb24 or rgba, reused for every frame */
-    AVPacket *packet;  /* reused; unreferenced after every file */
-    uint8_t *straight; /* straight-alpha scratch image, only with --transparent */
-    bool transparent;
+    int width, height, fps;
+    int compression;  /* zlib level 0..9 */
+    bool transparent; /* RGBA with straight alpha, else RGB24 */
 } png_sink;
 
-static enum AVPixelFormat pixel_format(const png_sink *s)
+/* One frame converted and compressed, by whichever thread fills it: PNG
+ * frames are independent, so all the costly work runs in the workers and
+ * the sink only saves the bytes. */
+typedef struct png_frame {
+    const char *pattern;
+    AVCodecContext *encoder;
+    struct SwsContext *sws;
+    AVFrame *frame;    /* rgb24 or rgba */
+    AVPacket *packet;  /* the compressed file, until frame_write saves it */
+    uint8_t *straight; /* straight-alpha scratch image, only with --transparent */
+    bool transparent;
+} png_frame;
+
+static enum AVPixelFormat pixel_format(const png_frame *f)
 {
-    return s->transparent ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24;
+    return f->transparent ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24;
 }
 
-static sk_status open_encoder(png_sink *s, const sk_sink_options *o, sk_error *err)
+static sk_status open_encoder(png_frame *s, const png_sink *o, sk_error *err)
 {
     const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_PNG);
     if (!codec)
@@ -61,10 +71,10 @@ static sk_status open_encoder(png_sink *s, const sk_sink_options *o, sk_error *e
     s->encoder->height = o->height;
     s->encoder->pix_fmt = pixel_format(s);
     s->encoder->time_base = (AVRational){1, o->fps}; /* required, though unused */
-    s->encoder->compression_level =
-        o->png_compression >= 0 ? o->png_compression : PNG_DEFAULT_COMPRESSION;
+    s->encoder->compression_level = o->compression;
     /* One thread: with frame threading each packet would come out frames
-     * later, and the file for frame N must exist when write(N) returns. */
+     * later, and fill() must hold the frame's file when it returns.
+     * Parallelism comes from the frames' own threads. */
     s->encoder->thread_count = 1;
     int rc = av_opt_set(s->encoder->priv_data, "pred", PNG_PREDICTION, 0);
     if (rc < 0)
@@ -75,7 +85,7 @@ static sk_status open_encoder(png_sink *s, const sk_sink_options *o, sk_error *e
     return SK_OK;
 }
 
-static sk_status open_converter(png_sink *s, int width, int height, sk_error *err)
+static sk_status open_converter(png_frame *s, int width, int height, sk_error *err)
 {
     s->sws = sws_getContext(width, height, AV_PIX_FMT_BGRA, width, height, pixel_format(s),
                             SWS_POINT, NULL, NULL, NULL);
@@ -98,12 +108,7 @@ static sk_status probe_directory(const png_sink *s, sk_error *err)
 
 static void png_free(void *state)
 {
-    png_sink *s = state;
-    if (!s)
-        return;
-    sk_av_release(&s->encoder, &s->sws, &s->frame, &s->packet);
-    free(s->straight);
-    free(s);
+    free(state);
 }
 
 static sk_status png_open(const sk_sink_options *o, void **state, sk_error *err)
@@ -114,15 +119,9 @@ static sk_status png_open(const sk_sink_options *o, void **state, sk_error *err)
     png_sink *s = calloc(1, sizeof *s);
     if (!s)
         return sk_error_nomem(err);
-    s->pattern = o->path;
-    s->transparent = o->transparent;
+    int compression = o->png_compression >= 0 ? o->png_compression : PNG_DEFAULT_COMPRESSION;
+    *s = (png_sink){o->path, o->width, o->height, o->fps, compression, o->transparent};
     sk_status status = probe_directory(s, err);
-    if (status == SK_OK)
-        status = open_encoder(s, o, err);
-    if (status == SK_OK)
-        status = open_converter(s, o->width, o->height, err);
-    if (status == SK_OK && !(s->packet = av_packet_alloc()))
-        status = sk_error_nomem(err);
     if (status != SK_OK) {
         png_free(s);
         return status;
@@ -131,14 +130,53 @@ static sk_status png_open(const sk_sink_options *o, void **state, sk_error *err)
     return SK_OK;
 }
 
-/* One frame in, one PNG out: the png encoder has no delay. */
-static sk_status encode_frame(png_sink *s, const char *path, sk_error *err)
+static void png_frame_free(void *state)
 {
-    int rc = avcodec_send_frame(s->encoder, s->frame);
+    png_frame *f = state;
+    if (!f)
+        return;
+    sk_av_release(&f->encoder, &f->sws, &f->frame, &f->packet);
+    free(f->straight);
+    free(f);
+}
+
+static sk_status png_frame_new(void *state, void **out, sk_error *err)
+{
+    const png_sink *s = state;
+    png_frame *f = calloc(1, sizeof *f);
+    if (!f)
+        return sk_error_nomem(err);
+    f->pattern = s->pattern;
+    f->transparent = s->transparent;
+    sk_status status = open_encoder(f, s, err);
+    if (status == SK_OK)
+        status = open_converter(f, s->width, s->height, err);
+    if (status == SK_OK && !(f->packet = av_packet_alloc()))
+        status = sk_error_nomem(err);
+    if (status != SK_OK) {
+        png_frame_free(f);
+        return status;
+    }
+    *out = f; /* ownership moves to the caller */
+    return SK_OK;
+}
+
+/* One frame in, one PNG out: the png encoder has no delay. */
+static sk_status png_frame_fill(void *state, const uint8_t *bgra, int stride, sk_error *err)
+{
+    png_frame *f = state;
+    av_packet_unref(f->packet);
+    sk_status status =
+        f->transparent
+            ? sk_av_convert_straight(f->sws, bgra, stride, &f->straight, f->frame, f->pattern, err)
+            : sk_av_convert(f->sws, bgra, stride, f->frame, f->pattern, err);
+    if (status != SK_OK)
+        return status;
+    int rc = avcodec_send_frame(f->encoder, f->frame);
     if (rc >= 0)
-        rc = avcodec_receive_packet(s->encoder, s->packet);
+        rc = avcodec_receive_packet(f->encoder, f->packet);
     if (rc < 0)
-        return sk_av_error(err, path, "cannot encode png", rc);
+        return sk_av_error(err, f->pattern, "cannot encode png", rc);
     return SK_OK;
 }
 
@@ -154,22 +192,16 @@ static sk_status save_packet(const AVPacket *packet, const char *path, sk_error 
     return status;
 }
 
-static sk_status png_write(void *state, int64_t frame_index, const uint8_t *bgra, int stride,
-                           sk_error *err)
+static sk_status png_frame_write(void *state, int64_t frame_index, void *frame, sk_error *err)
 {
     png_sink *s = state;
+    png_frame *f = frame;
     char path[PNG_PATH_BYTES];
     sk_status status = sk_format_frame_path(SK_FORMAT_PNG_SEQUENCE, s->pattern, frame_index, path,
                                             sizeof path, err);
     if (status == SK_OK)
-        status = s->transparent ? sk_av_convert_straight(s->sws, bgra, stride, &s->straight,
-                                                         s->frame, path, err)
-                                : sk_av_convert(s->sws, bgra, stride, s->frame, path, err);
-    if (status == SK_OK)
-        status = encode_frame(s, path, err);
-    if (status == SK_OK)
-        status = save_packet(s->packet, path, err);
-    av_packet_unref(s->packet);
+        status = save_packet(f->packet, path, err);
+    av_packet_unref(f->packet);
     return status;
 }
 
@@ -182,7 +214,10 @@ static sk_status png_finish(void *state, sk_error *err)
 
 const sk_sink_ops sk_png_sink_ops = {
     .open = png_open,
-    .write = png_write,
     .finish = png_finish,
     .free = png_free,
+    .frame_new = png_frame_new,
+    .frame_fill = png_frame_fill,
+    .frame_write = png_frame_write,
+    .frame_free = png_frame_free,
 };

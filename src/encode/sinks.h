@@ -30,11 +30,26 @@ typedef struct sk_sink_ops {
     sk_status (*finish)(void *state, sk_error *err);
     /* Releases everything, removing any unfinished temporary file. */
     void (*free)(void *state);
+
+    /* Optional, all four or none: work done per frame in a worker thread
+     * (see sk_sink_frame in encode.h). Without them a frame keeps a pointer
+     * to the pixels and write() does all the work. With them write() may be
+     * NULL: encode.c prepares into a frame of its own and calls
+     * frame_write(). frame_new is called on the sink's thread; frame_fill
+     * concurrently for distinct frames and must not touch the sink's state. */
+    sk_status (*frame_new)(void *state, void **frame, sk_error *err);
+    sk_status (*frame_fill)(void *frame, const uint8_t *bgra, int stride, sk_error *err);
+    sk_status (*frame_write)(void *state, int64_t frame_index, void *frame, sk_error *err);
+    void (*frame_free)(void *frame);
 } sk_sink_ops;
 
 extern const sk_sink_ops sk_video_sink_ops; /* mp4, webm, mov (video.c) */
 extern const sk_sink_ops sk_gif_sink_ops;
 extern const sk_sink_ops sk_png_sink_ops;
+extern const sk_sink_ops sk_raw_sink_ops;
+
+/* Whether s ends in suffix, ignoring ASCII case (".MP4" is ".mp4"). */
+bool sk_ends_with_ci(const char *s, const char *suffix);
 
 /* "<path>: <what>: <libav's text for averr>" as SK_ERUNTIME (SK_ENOMEM for
  * AVERROR(ENOMEM)). Returns the status. */
@@ -79,6 +94,14 @@ sk_status sk_av_output_open(sk_av_output *out, const char *muxer, const char *pa
 /* Opens the file and writes the header, with one muxer option when key is
  * not NULL (movflags, loop); an option the muxer does not take is an error. */
 sk_status sk_av_output_start(sk_av_output *out, const char *key, const char *value, sk_error *err);
+
+/* sk_av_output_start with the options every video container of ours gets:
+ * +faststart for mp4 and mov (the index before the media data, so playback
+ * starts before the whole file has arrived); for webm, the first track of
+ * each kind is the default except for subtitles (a player would show a
+ * default subtitle track unasked, and the captions are already burnt into
+ * the pictures). */
+sk_status sk_av_output_start_video(sk_av_output *out, sk_format format, sk_error *err);
 
 /* Moves every packet the encoder has ready into the muxer (rescaled from
  * the encoder's time base). Stops at EAGAIN (needs more input) or, while

@@ -9,6 +9,11 @@
  * and encode_video.c: every call checked, send_frame/receive_packet loop,
  * drain with a NULL frame.
  *
+ * Colour conversion runs per frame slot (video_frame, one SwsContext each)
+ * in the render's worker threads; the sink itself only encodes and muxes,
+ * in order. Every container also gets the scene's extras (mux_extras.h):
+ * subtitles, chapters and audio, interleaved as the frames go.
+ *
  * Every encoder gets a closed GOP and starts on a keyframe at timestamp 0,
  * so a --frames range is a file that plays on its own and joins others by
  * stream copy (concat.c). */
@@ -22,6 +27,7 @@
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 
+#include "mux_extras.h"
 #include "sinks.h"
 
 /* x264's and x265's presets (x264_preset_names, x265_preset_names), so that
@@ -63,13 +69,21 @@ struct video_sink {
     const codec_row *row;
     sk_av_output out; /* the container file and its video stream */
     AVCodecContext *encoder;
+    AVPacket *packet; /* reused; emptied by every write */
+    bool transparent;
+    int64_t next_pts;      /* frames sent so far, in 1/fps units */
+    sk_mux_extras *extras; /* subtitle stream, chapters and audio */
+};
+
+/* One frame converted to the encoder's pixel format, by whichever thread
+ * fills it. */
+typedef struct video_frame {
+    const char *path; /* the sink's, for messages */
     struct SwsContext *sws;
-    AVFrame *frame;    /* in the encoder's pixel format, reused for every frame */
-    AVPacket *packet;  /* reused; emptied by every write */
+    AVFrame *frame;
     uint8_t *straight; /* straight-alpha scratch image, only with --transparent */
     bool transparent;
-    int64_t next_pts; /* frames sent so far, in 1/fps units */
-};
+} video_frame;
 
 static sk_status set_option(video_sink *s, const char *key, const char *value, sk_error *err)
 {
@@ -223,9 +237,9 @@ static sk_status choose_codec(const sk_sink_options *o, const codec_row **out, s
     return SK_OK;
 }
 
-static enum AVPixelFormat pixel_format(const video_sink *s)
+static enum AVPixelFormat pixel_format(const codec_row *row, bool transparent)
 {
-    return s->transparent ? s->row->alpha_fmt : s->row->pix_fmt;
+    return transparent ? row->alpha_fmt : row->pix_fmt;
 }
 
 /* Size, rate and colour tags: the tags travel to the bitstream (H.264 and
@@ -237,7 +251,7 @@ static void describe_video(video_sink *s, const sk_sink_options *o)
     AVCodecContext *c = s->encoder;
     c->width = o->width;
     c->height = o->height;
-    c->pix_fmt = pixel_format(s);
+    c->pix_fmt = pixel_format(s->row, s->transparent);
     c->time_base = (AVRational){1, o->fps};
     c->framerate = (AVRational){o->fps, 1};
     c->color_primaries = AVCOL_PRI_BT709;
@@ -290,25 +304,9 @@ static sk_status describe_stream(video_sink *s, int fps, sk_error *err)
     return SK_OK;
 }
 
-/* mp4 and mov: moves the index (moov) before the media data at the
- * trailer, so playback can start before the whole file has arrived. */
-static bool has_faststart(sk_format format)
+static sk_status open_converter(video_frame *s, enum AVPixelFormat target, int w, int h,
+                                sk_error *err)
 {
-    return format == SK_FORMAT_MP4 || format == SK_FORMAT_MOV;
-}
-
-/* Streams besides the video (subtitles, audio) join before this header. */
-static sk_status write_header(video_sink *s, sk_format format, sk_error *err)
-{
-    if (has_faststart(format))
-        return sk_av_output_start(&s->out, "movflags", "+faststart", err);
-    return sk_av_output_start(&s->out, NULL, NULL, err);
-}
-
-static sk_status open_converter(video_sink *s, sk_error *err)
-{
-    int w = s->encoder->width, h = s->encoder->height;
-    enum AVPixelFormat target = pixel_format(s);
     s->sws = sws_getContext(w, h, AV_PIX_FMT_BGRA, w, h, target, SWS_FLAGS, NULL, NULL, NULL);
     if (!s->sws)
         return sk_error_set(err, SK_ERUNTIME, "%s: cannot set up BGRA to %s conversion", s->path,
@@ -337,8 +335,9 @@ static void video_free(void *state)
     video_sink *s = state;
     if (!s)
         return;
-    sk_av_release(&s->encoder, &s->sws, &s->frame, &s->packet);
-    free(s->straight);
+    av_packet_free(&s->packet);
+    avcodec_free_context(&s->encoder);
+    sk_mux_extras_free(s->extras);
     sk_av_output_free(&s->out);
     free(s);
 }
@@ -361,12 +360,12 @@ static sk_status video_open(const sk_sink_options *o, void **state, sk_error *er
         status = open_encoder(s, o, err);
     if (status == SK_OK)
         status = describe_stream(s, o->fps, err);
-    if (status == SK_OK)
-        status = open_converter(s, err);
     if (status == SK_OK && !(s->packet = av_packet_alloc()))
         status = sk_error_nomem(err);
     if (status == SK_OK)
-        status = write_header(s, o->format, err);
+        status = sk_mux_extras_open(s->out.mux, o->extras, s->path, &s->extras, err);
+    if (status == SK_OK)
+        status = sk_av_output_start_video(&s->out, o->format, err); /* extras joined */
     if (status != SK_OK) {
         video_free(s);
         return status;
@@ -375,21 +374,60 @@ static sk_status video_open(const sk_sink_options *o, void **state, sk_error *er
     return SK_OK;
 }
 
-static sk_status video_write(void *state, int64_t frame_index, const uint8_t *bgra, int stride,
-                             sk_error *err)
+static void video_frame_free(void *state)
+{
+    video_frame *f = state;
+    if (!f)
+        return;
+    av_frame_free(&f->frame);
+    sws_freeContext(f->sws);
+    free(f->straight);
+    free(f);
+}
+
+static sk_status video_frame_new(void *state, void **out, sk_error *err)
+{
+    const video_sink *s = state;
+    video_frame *f = calloc(1, sizeof *f);
+    if (!f)
+        return sk_error_nomem(err);
+    f->path = s->path;
+    f->transparent = s->transparent;
+    sk_status status = open_converter(f, pixel_format(s->row, s->transparent), s->encoder->width,
+                                      s->encoder->height, err);
+    if (status != SK_OK) {
+        video_frame_free(f);
+        return status;
+    }
+    *out = f; /* ownership moves to the caller */
+    return SK_OK;
+}
+
+static sk_status video_frame_fill(void *state, const uint8_t *bgra, int stride, sk_error *err)
+{
+    video_frame *f = state;
+    return f->transparent
+               ? sk_av_convert_straight(f->sws, bgra, stride, &f->straight, f->frame, f->path, err)
+               : sk_av_convert(f->sws, bgra, stride, f->frame, f->path, err);
+}
+
+static sk_status video_frame_write(void *state, int64_t frame_index, void *frame, sk_error *err)
 {
     (void)frame_index; /* timing comes from the count: frames arrive in order */
     video_sink *s = state;
-    sk_status status = s->transparent ? sk_av_convert_straight(s->sws, bgra, stride, &s->straight,
-                                                               s->frame, s->path, err)
-                                      : sk_av_convert(s->sws, bgra, stride, s->frame, s->path, err);
-    if (status != SK_OK)
-        return status;
-    s->frame->pts = s->next_pts++;
-    int rc = avcodec_send_frame(s->encoder, s->frame);
+    AVFrame *picture = ((video_frame *)frame)->frame;
+    picture->pts = s->next_pts++;
+    /* An encoder that keeps a reference to the picture makes the next fill
+     * copy it first (sk_av_convert makes the frame writable), so the slot
+     * may be refilled as soon as this returns. */
+    int rc = avcodec_send_frame(s->encoder, picture);
     if (rc < 0)
         return sk_av_error(err, s->path, "cannot encode", rc);
-    return sk_av_output_mux_ready(&s->out, s->encoder, s->packet, err);
+    sk_status status = sk_av_output_mux_ready(&s->out, s->encoder, s->packet, err);
+    if (status == SK_OK) /* sound and captions up to this frame's end */
+        status = sk_mux_extras_write_until(
+            s->extras, (double)s->next_pts * av_q2d(s->encoder->time_base), err);
+    return status;
 }
 
 static sk_status video_finish(void *state, sk_error *err)
@@ -399,15 +437,19 @@ static sk_status video_finish(void *state, sk_error *err)
     if (rc < 0)
         return sk_av_error(err, s->path, "cannot flush the encoder", rc);
     sk_status status = sk_av_output_mux_ready(&s->out, s->encoder, s->packet, err);
+    if (status == SK_OK) /* the other streams' last packets go in before the trailer */
+        status = sk_mux_extras_write(s->extras, err);
     if (status != SK_OK)
         return status;
-    /* Packets of the other streams (subtitles, audio) go in before the trailer. */
     return sk_av_output_finish(&s->out, err);
 }
 
 const sk_sink_ops sk_video_sink_ops = {
     .open = video_open,
-    .write = video_write,
     .finish = video_finish,
     .free = video_free,
+    .frame_new = video_frame_new,
+    .frame_fill = video_frame_fill,
+    .frame_write = video_frame_write,
+    .frame_free = video_frame_free,
 };

@@ -72,7 +72,8 @@ static void csv_text(FILE *out, const char *text)
 static void csv_begin(exporter *ex)
 {
     const sk_scene *s = ex->scene;
-    fputs("frame,t,query_x,query_y,query_px,query_py,kernel,bandwidth,temperature,k,base", ex->out);
+    fputs("frame,t,query_x,query_y,query_px,query_py,kernel,bandwidth,temperature,k,base,bias",
+          ex->out);
     for (int i = 0; i < s->key_count; i++) {
         char name[256];
         snprintf(name, sizeof name, "w[%s]", s->keys[i].label);
@@ -91,6 +92,12 @@ static void csv_parameter(FILE *out, const sk_kernel *k, unsigned flag, double v
         fprintf(out, NUM, N(value));
 }
 
+/* The key bias as the scene file names it, or "" when there is none. */
+static const char *bias_name(const sk_kernel *k)
+{
+    return (sk_kernel_parameters(k) & SK_USES_BIAS) && k->key_bias ? "half_norm" : "";
+}
+
 static void csv_record(exporter *ex, const record *r)
 {
     FILE *out = ex->out;
@@ -103,6 +110,7 @@ static void csv_record(exporter *ex, const record *r)
     csv_parameter(out, k, SK_USES_TEMPERATURE, k->temperature);
     csv_parameter(out, k, SK_USES_K, k->k);
     fprintf(out, ",%s", sk_kernel_uses(k->kind) & SK_USES_BASE ? sk_kernel_name(k->base) : "");
+    fprintf(out, ",%s", bias_name(k));
     for (int i = 0; i < ex->scene->key_count; i++)
         fprintf(out, "," NUM, N(r->frame->weights[i]));
     bool scalar = ex->scene->value_kind == SK_VALUE_SCALAR;
@@ -168,6 +176,8 @@ static void json_kernel(FILE *out, const sk_kernel *k)
     fprintf(out, "{\"name\": \"%s\"", sk_kernel_name(k->kind));
     if (uses & SK_USES_BASE)
         fprintf(out, ", \"base\": \"%s\"", sk_kernel_name(k->base));
+    if (*bias_name(k))
+        fprintf(out, ", \"bias\": \"%s\"", bias_name(k));
     if (uses & SK_USES_K)
         fprintf(out, ", \"k\": %d", k->k);
     if (uses & SK_USES_BANDWIDTH)

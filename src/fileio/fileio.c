@@ -113,9 +113,14 @@ sk_status sk_tempfile_create(sk_tempfile *tmp, const char *target, sk_error *err
 sk_status sk_tempfile_write(sk_tempfile *tmp, const char *target, const void *data, size_t n,
                             sk_error *err)
 {
+    return sk_write_all(tmp->fd, target, data, n, err);
+}
+
+sk_status sk_write_all(int fd, const char *target, const void *data, size_t n, sk_error *err)
+{
     const unsigned char *p = data;
     while (n > 0) {
-        ssize_t done = write(tmp->fd, p, n);
+        ssize_t done = write(fd, p, n);
         if (done < 0 && errno == EINTR)
             continue;
         if (done < 0)

@@ -35,6 +35,11 @@ sk_status sk_tempfile_create(sk_tempfile *tmp, const char *target, sk_error *err
 sk_status sk_tempfile_write(sk_tempfile *tmp, const char *target, const void *data, size_t n,
                             sk_error *err);
 
+/* Writes all n bytes to any descriptor (retrying short and interrupted
+ * writes); an error names target. For outputs that are not files, like
+ * standard output. */
+sk_status sk_write_all(int fd, const char *target, const void *data, size_t n, sk_error *err);
+
 /* Closes the descriptor, reporting close errors (NFS and full disks report
  * there). For callers that reopen the file by path. Idempotent. */
 sk_status sk_tempfile_close(sk_tempfile *tmp, const char *target, sk_error *err);

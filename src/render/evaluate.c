@@ -4,13 +4,27 @@
 
 #include "render.h"
 
+#include "../tex/tex.h"
+
+sk_status sk_load_scene(const char *path, sk_scene **out, sk_error *err)
+{
+    sk_status status = sk_scene_load(path, out, err);
+    if (status == SK_OK && (status = sk_tex_prepare(*out, err)) != SK_OK) {
+        sk_scene_free(*out);
+        *out = NULL;
+    }
+    return status;
+}
+
 struct sk_evaluator {
     size_t n;
     sk_vec2 *positions; /* the keys as plain arrays, gathered once */
     sk_rgb *colours;
     double *scalars;
     double *weights;
+    double *compare; /* attention.compare's weights */
     double *scratch; /* for knn and topk */
+    const sk_scene *scene;
 };
 
 void sk_evaluator_free(sk_evaluator *e)
@@ -18,6 +32,7 @@ void sk_evaluator_free(sk_evaluator *e)
     if (!e)
         return;
     free(e->scratch);
+    free(e->compare);
     free(e->weights);
     free(e->scalars);
     free(e->colours);
@@ -33,12 +48,14 @@ sk_status sk_evaluator_new(const sk_scene *scene, sk_evaluator **out, sk_error *
     if (!e)
         return sk_error_nomem(err);
     e->n = n;
+    e->scene = scene;
     e->positions = malloc(n * sizeof *e->positions);
     e->colours = malloc(n * sizeof *e->colours);
     e->scalars = malloc(n * sizeof *e->scalars);
     e->weights = malloc(n * sizeof *e->weights);
+    e->compare = malloc(n * sizeof *e->compare);
     e->scratch = malloc(n * sizeof *e->scratch);
-    if (!e->positions || !e->colours || !e->scalars || !e->weights || !e->scratch) {
+    if (!e->positions || !e->colours || !e->scalars || !e->weights || !e->compare || !e->scratch) {
         sk_evaluator_free(e);
         return sk_error_nomem(err);
     }
@@ -59,6 +76,16 @@ void sk_evaluate(sk_evaluator *e, const sk_frame_state *state, sk_frame *frame)
                                              e->weights, e->scratch);
     frame->output = sk_blend_srgb(e->weights, e->colours, e->n);
     frame->scalar = sk_blend_scalar(e->weights, e->scalars, e->n);
+    frame->compare = NULL;
+    if (e->scene->has_compare) {
+        /* The compared kernel shares the main one's projections. */
+        sk_kernel compare = e->scene->compare;
+        compare.projected = state->kernel.projected;
+        compare.w_q = state->kernel.w_q;
+        compare.w_k = state->kernel.w_k;
+        sk_attention_weights(&compare, state->query, e->positions, e->n, e->compare, e->scratch);
+        frame->compare = e->compare;
+    }
 }
 
 sk_status sk_draw_scene_frame(cairo_t *cr, const sk_scene *scene, const sk_timeline *timeline,

@@ -13,36 +13,27 @@
 #include "../fileio/fileio.h"
 #include "../scene/scene.h"
 #include "../timeline/timeline.h"
+#include "scene_extras.h"
+#include "pipeline.h"
+#include "progress.h"
 
-/* Everything a render holds; released by render_close in reverse order. */
+/* Everything a render holds; released by render_close in reverse order.
+ * The drawing surfaces belong to the pipeline's threads. */
 typedef struct render {
     sk_scene *scene;
     sk_timeline *timeline;
     sk_sink *sink;
-    cairo_surface_t *surface;
-    cairo_t *cr;
-    sk_evaluator *evaluator;
     sk_format format;
     int64_t first, end;
+    sk_scene_extras extras; /* captions, chapters, audio on the range's timeline */
 } render;
 
 static void render_close(render *r)
 {
-    sk_evaluator_free(r->evaluator);
-    if (r->cr)
-        cairo_destroy(r->cr);
-    if (r->surface)
-        cairo_surface_destroy(r->surface);
     sk_sink_free(r->sink);
+    sk_scene_extras_free(&r->extras);
     sk_timeline_free(r->timeline);
     sk_scene_free(r->scene);
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 /* Command-line overrides replace the scene's own video settings before
@@ -78,6 +69,18 @@ static sk_status check_size(const sk_scene *scene, const sk_render_job *job, sk_
                        scene->height + scene->height % 2);
 }
 
+/* A file that is not audio is the scene's mistake: said at audio.file's
+ * place, before any frame is drawn. */
+static sk_status check_audio(const sk_scene *scene, sk_error *err)
+{
+    if (!scene->audio_path || sk_audio_probe(scene->audio_path, err) == SK_OK)
+        return SK_OK;
+    char reason[SK_ERROR_MAX];
+    snprintf(reason, sizeof reason, "%s", err ? err->message : "");
+    return sk_error_at(err, SK_EINPUT, scene->audio_source, scene->audio_loc.line,
+                       scene->audio_loc.col, "audio.file: %s", reason);
+}
+
 static sk_status resolve_range(render *r, const sk_render_job *job, sk_error *err)
 {
     int64_t count = sk_scene_frame_count(r->scene);
@@ -92,6 +95,13 @@ static sk_status resolve_range(render *r, const sk_render_job *job, sk_error *er
 
 static sk_status check_output(const render *r, const sk_render_job *job, sk_error *err)
 {
+    if (sk_path_is_stdout(job->output)) {
+        if (isatty(STDOUT_FILENO))
+            return sk_error_set(err, SK_EINPUT,
+                                "-o -: standard output is a terminal; raw frames are for "
+                                "a pipe or a file (softknn render ... -o - | ffmpeg ...)");
+        return SK_OK;
+    }
     char first_path[4096];
     sk_status st =
         sk_format_frame_path(r->format, job->output, r->first, first_path, sizeof first_path, err);
@@ -100,74 +110,50 @@ static sk_status check_output(const render *r, const sk_render_job *job, sk_erro
     if (!job->overwrite && access(first_path, F_OK) == 0)
         return sk_error_set(err, SK_EINPUT, "%s already exists; use -y to overwrite it",
                             first_path);
-    return sk_make_parent_dirs(job->output, err);
-}
-
-static sk_status open_canvas(render *r, sk_error *err)
-{
-    r->surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, r->scene->width, r->scene->height);
-    cairo_status_t status = cairo_surface_status(r->surface);
-    if (status == CAIRO_STATUS_SUCCESS) {
-        r->cr = cairo_create(r->surface);
-        status = cairo_status(r->cr);
+    if (job->subtitles) {
+        sk_subtitle_format ignored;
+        st = sk_subtitle_format_from_path(job->subtitles, &ignored, err);
+        if (st == SK_OK && !job->overwrite && access(job->subtitles, F_OK) == 0)
+            st = sk_error_set(err, SK_EINPUT, "%s already exists; use -y to overwrite it",
+                              job->subtitles);
+        if (st == SK_OK)
+            st = sk_make_parent_dirs(job->subtitles, err);
+        if (st != SK_OK)
+            return st;
     }
-    if (status != CAIRO_STATUS_SUCCESS)
-        return sk_error_set(err, SK_ERUNTIME, "cannot create a %dx%d drawing surface: %s",
-                            r->scene->width, r->scene->height, cairo_status_to_string(status));
-    return SK_OK;
-}
-
-static sk_status draw_and_encode(render *r, int64_t index, sk_error *err)
-{
-    sk_status st = sk_draw_scene_frame(r->cr, r->scene, r->timeline, r->evaluator, index, err);
-    if (st != SK_OK)
-        return st;
-    cairo_surface_flush(r->surface);
-    return sk_sink_write(r->sink, index, cairo_image_surface_get_data(r->surface),
-                         cairo_image_surface_get_stride(r->surface), err);
-}
-
-static void report_progress(int64_t done, int64_t total, double started)
-{
-    double elapsed = now_seconds() - started;
-    double fps = elapsed > 0 ? done / elapsed : 0.0;
-    double eta = fps > 0 ? (total - done) / fps : 0.0;
-    fprintf(stderr, "\rframe %lld/%lld  %5.1f fps  ETA %4.0f s ", (long long)done, (long long)total,
-            fps, eta);
+    return sk_make_parent_dirs(job->output, err);
 }
 
 static sk_status render_frames(render *r, const sk_render_job *job, sk_error *err)
 {
-    bool progress = !job->quiet && isatty(STDERR_FILENO);
-    double started = now_seconds();
-    for (int64_t f = r->first; f < r->end; f++) {
-        if (job->cancel && *job->cancel)
-            return sk_error_set(err, SK_EINTERRUPTED, "interrupted; %s was not written",
-                                job->output);
-        sk_status st = draw_and_encode(r, f, err);
-        if (st != SK_OK)
-            return st;
-        if (progress && ((f - r->first) % 10 == 9 || f + 1 == r->end))
-            report_progress(f + 1 - r->first, r->end - r->first, started);
-    }
-    sk_status st = sk_sink_finish(r->sink, err);
-    if (st != SK_OK)
+    sk_progress progress;
+    sk_progress_start(&progress, r->end - r->first, job->quiet);
+    sk_pipeline_job pipe = {
+        r->scene,    r->timeline, r->sink,
+        r->first,    r->end,      job->threads > 0 ? job->threads : sk_pipeline_default_threads(),
+        job->cancel, &progress};
+    sk_status st = sk_pipeline_run(&pipe, err);
+    if (st == SK_OK)
+        st = sk_sink_finish(r->sink, err);
+    if (st == SK_OK && job->subtitles)
+        st = sk_subtitles_write(job->subtitles, &r->extras.extras, err);
+    sk_progress_end(&progress);
+    const char *name = sk_path_is_stdout(job->output) ? "standard output" : job->output;
+    if (st == SK_EINTERRUPTED)
+        return sk_error_set(err, SK_EINTERRUPTED, "interrupted; %s was not written", name);
+    if (st != SK_OK || job->quiet)
         return st;
-    if (progress)
-        fputc('\n', stderr);
-    if (!job->quiet) {
-        double elapsed = now_seconds() - started;
-        fprintf(stderr, "wrote %s: %lld frames, %dx%d @ %d fps, in %.2f s (%.1f frames/s)\n",
-                job->output, (long long)(r->end - r->first), r->scene->width, r->scene->height,
-                r->scene->fps, elapsed, (r->end - r->first) / elapsed);
-    }
+    double elapsed = sk_progress_now() - progress.started;
+    fprintf(stderr, "wrote %s: %lld frames, %dx%d @ %d fps, in %.2f s (%.1f frames/s)\n", name,
+            (long long)(r->end - r->first), r->scene->width, r->scene->height, r->scene->fps,
+            elapsed, (r->end - r->first) / elapsed);
     return SK_OK;
 }
 
 sk_status sk_render(const sk_render_job *job, sk_error *err)
 {
     render r = {0};
-    sk_status st = sk_scene_load(job->scene_path, &r.scene, err);
+    sk_status st = sk_load_scene(job->scene_path, &r.scene, err);
     if (st == SK_OK) {
         apply_overrides(r.scene, job);
         st = job->format ? sk_format_from_name(job->format, job->output, &r.format, err)
@@ -176,15 +162,15 @@ sk_status sk_render(const sk_render_job *job, sk_error *err)
     if (st == SK_OK)
         st = check_size(r.scene, job, r.format, err);
     if (st == SK_OK)
+        st = check_audio(r.scene, err);
+    if (st == SK_OK)
         st = resolve_range(&r, job, err);
     if (st == SK_OK)
         st = check_output(&r, job, err);
     if (st == SK_OK)
+        st = sk_scene_extras_make(r.scene, r.first, r.end, &r.extras, err);
+    if (st == SK_OK)
         st = sk_timeline_new(r.scene, &r.timeline, err);
-    if (st == SK_OK)
-        st = sk_evaluator_new(r.scene, &r.evaluator, err);
-    if (st == SK_OK)
-        st = open_canvas(&r, err);
     if (st == SK_OK) {
         sk_sink_options options = {.path = job->output,
                                    .format = r.format,
@@ -196,7 +182,8 @@ sk_status sk_render(const sk_render_job *job, sk_error *err)
                                    .preset = job->preset,
                                    .transparent = job->transparent,
                                    .gif_width = job->gif_width,
-                                   .png_compression = job->png_compression};
+                                   .png_compression = job->png_compression,
+                                   .extras = &r.extras.extras};
         st = sk_sink_open(&options, &r.sink, err);
     }
     if (st == SK_OK)

@@ -31,10 +31,12 @@ typedef struct sk_render_job {
     /* Keep alpha (webm, mov, png): the background is drawn fully transparent
      * unless the scene's video.background has an alpha of its own. */
     bool transparent;
-    int gif_width;       /* GIF width in pixels; 0: the frame's */
-    int png_compression; /* zlib level 0..9 for PNG sequences; -1: the fast default */
-    bool overwrite;      /* replace an existing output (-y) */
-    bool quiet;          /* no progress or summary on stderr */
+    int gif_width;         /* GIF width in pixels; 0: the frame's */
+    int png_compression;   /* zlib level 0..9 for PNG sequences; -1: the fast default */
+    const char *subtitles; /* also write the captions to this .srt or .vtt file; may be NULL */
+    bool overwrite;        /* replace an existing output (-y) */
+    bool quiet;            /* no progress or summary on stderr */
+    int threads;           /* drawing threads; 0: one per processor online */
     /* Polled between frames; when it becomes non-zero the render stops with
      * SK_EINTERRUPTED and leaves no output. May be NULL. */
     volatile sig_atomic_t *cancel;
@@ -44,6 +46,12 @@ typedef struct sk_render_job {
  * file, line and column, or the option at fault), SK_ERUNTIME when drawing,
  * encoding or writing failed, SK_EINTERRUPTED when cancelled. */
 sk_status sk_render(const sk_render_job *job, sk_error *err);
+
+/* Loads a scene and compiles its own TeX formulas (src/tex): how every
+ * command that draws or checks a scene loads it, so that no formula is
+ * compiled during the frame loop. Errors as sk_scene_load and sk_tex_prepare;
+ * on failure *out is NULL. */
+sk_status sk_load_scene(const char *path, sk_scene **out, sk_error *err);
 
 /* What one thread needs to compute frames' weights: the keys as the core's
  * plain arrays, and the buffers it writes. */

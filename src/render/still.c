@@ -195,7 +195,7 @@ sk_status sk_still(const sk_still_job *job, sk_error *err)
                             job->output);
     if (!(job->time >= 0.0))
         return sk_error_set(err, SK_EINPUT, "--at %g: the time must be 0 or later", job->time);
-    sk_status st = sk_scene_load(job->scene_path, &s.scene, err);
+    sk_status st = sk_load_scene(job->scene_path, &s.scene, err);
     if (st == SK_OK) {
         if (job->width > 0 && job->height > 0) {
             s.scene->width = job->width;

@@ -18,8 +18,8 @@
 /* Reads a kernel name into *kind; the names come from core's table, so a new
  * kernel needs no change here. only_softmax limits the choice to kernels that
  * may serve as topk's base. */
-static sk_status read_kernel_name(loader *ld, const yaml_node_t *node, const char *path,
-                                  bool only_softmax, sk_kernel_kind *kind)
+sk_status sk_read_kernel_name(loader *ld, const yaml_node_t *node, const char *path,
+                              bool only_softmax, sk_kernel_kind *kind)
 {
     const char *names[SK_KERNEL_COUNT];
     sk_kernel_kind kinds[SK_KERNEL_COUNT];
@@ -53,65 +53,131 @@ static sk_status read_matrix(loader *ld, const yaml_node_t *node, const char *pa
     return status;
 }
 
+/* The keys up to ATTENTION_BIAS describe a kernel, and attention.compare
+ * takes those; the rest belong to the attention itself. */
 enum {
     ATTENTION_KERNEL,
     ATTENTION_BANDWIDTH,
     ATTENTION_TEMPERATURE,
     ATTENTION_K,
     ATTENTION_BASE,
+    ATTENTION_BIAS,
     ATTENTION_W_Q,
     ATTENTION_W_K,
+    ATTENTION_COMPARE,
     ATTENTION_COUNT
 };
+#define COMPARE_COUNT (ATTENTION_BIAS + 1)
 static const char *const attention_keys[ATTENTION_COUNT] = {
-    "kernel", "bandwidth", "temperature", "k", "base", "w_q", "w_k"};
+    "kernel", "bandwidth", "temperature", "k", "base", "bias", "w_q", "w_k", "compare"};
+
+/* attention.bias: what the dot kernel subtracts from each logit. */
+static const char *const bias_names[] = {"none", "half_norm"};
+
+/* One kernel's mapping being read: the main one or the compared one. */
+typedef struct kernel_reading {
+    sk_kernel *kernel;
+    const char *prefix; /* "attention" or "attention.compare" */
+    bool compare;       /* which kernel the noted parameters are checked against */
+} kernel_reading;
+
+/* The number at v (a bandwidth or temperature), noted for the kernel check. */
+static sk_status read_number_parameter(loader *ld, const kernel_reading *kr, const yaml_node_t *v,
+                                       const char *name, unsigned uses, const char *what,
+                                       double *out)
+{
+    char path[SK_YR_PATH_MAX];
+    sk_status status = SK_OK;
+    sk_yr_subpath(path, sizeof path, "%s.%s", kr->prefix, name);
+    SK_TRY(status, sk_yr_number_in(&ld->r, v, path, &sk_parameter_range, out));
+    SK_TRY(status, sk_note_parameter(ld, v, path, uses, what, kr->compare));
+    return status;
+}
 
 /* Each parameter is noted, and checked against the kernel once every file is
  * read: a bandwidth on a dot kernel means the author expected something else. */
-static sk_status read_parameters(loader *ld, yaml_node_t *const *v)
+static sk_status read_parameters(loader *ld, const kernel_reading *kr, yaml_node_t *const *v,
+                                 bool *kernel_known)
 {
-    sk_kernel *k = &ld->scene->kernel;
+    sk_kernel *k = kr->kernel;
     sk_status status = SK_OK;
-    if (v[ATTENTION_BANDWIDTH]) {
-        SK_TRY(status, sk_yr_number_in(&ld->r, v[ATTENTION_BANDWIDTH], "attention.bandwidth",
-                                       &sk_parameter_range, &k->bandwidth));
-        SK_TRY(status, sk_note_parameter(ld, v[ATTENTION_BANDWIDTH], "attention.bandwidth",
-                                         SK_USES_BANDWIDTH, "a bandwidth"));
-    }
-    if (v[ATTENTION_TEMPERATURE]) {
-        SK_TRY(status, sk_yr_number_in(&ld->r, v[ATTENTION_TEMPERATURE], "attention.temperature",
-                                       &sk_parameter_range, &k->temperature));
-        SK_TRY(status, sk_note_parameter(ld, v[ATTENTION_TEMPERATURE], "attention.temperature",
-                                         SK_USES_TEMPERATURE, "a temperature"));
-    }
+    char path[SK_YR_PATH_MAX];
+    if (v[ATTENTION_BANDWIDTH])
+        SK_TRY(status, read_number_parameter(ld, kr, v[ATTENTION_BANDWIDTH], "bandwidth",
+                                             SK_USES_BANDWIDTH, "a bandwidth", &k->bandwidth));
+    if (v[ATTENTION_TEMPERATURE])
+        SK_TRY(status,
+               read_number_parameter(ld, kr, v[ATTENTION_TEMPERATURE], "temperature",
+                                     SK_USES_TEMPERATURE, "a temperature", &k->temperature));
     if (v[ATTENTION_K]) {
-        SK_TRY(status, sk_yr_int(&ld->r, v[ATTENTION_K], "attention.k", 1, K_MAX, &k->k));
-        SK_TRY(status, sk_note_parameter(ld, v[ATTENTION_K], "attention.k", SK_USES_K, "a k"));
+        sk_yr_subpath(path, sizeof path, "%s.k", kr->prefix);
+        SK_TRY(status, sk_yr_int(&ld->r, v[ATTENTION_K], path, 1, K_MAX, &k->k));
+        SK_TRY(status, sk_note_parameter(ld, v[ATTENTION_K], path, SK_USES_K, "a k", kr->compare));
     }
     if (v[ATTENTION_BASE]) {
-        if (read_kernel_name(ld, v[ATTENTION_BASE], "attention.base", true, &k->base) != SK_OK)
-            ld->kernel_known = false;
-        SK_TRY(status, sk_note_parameter(ld, v[ATTENTION_BASE], "attention.base", SK_USES_BASE,
-                                         "a base kernel"));
+        sk_yr_subpath(path, sizeof path, "%s.base", kr->prefix);
+        if (sk_read_kernel_name(ld, v[ATTENTION_BASE], path, true, &k->base) != SK_OK)
+            *kernel_known = false;
+        SK_TRY(status, sk_note_parameter(ld, v[ATTENTION_BASE], path, SK_USES_BASE, "a base kernel",
+                                         kr->compare));
     }
-    if (v[ATTENTION_W_Q] && read_matrix(ld, v[ATTENTION_W_Q], "attention.w_q", &k->w_q) == SK_OK)
-        k->projected = true;
-    if (v[ATTENTION_W_K] && read_matrix(ld, v[ATTENTION_W_K], "attention.w_k", &k->w_k) == SK_OK)
-        k->projected = true;
+    if (v[ATTENTION_BIAS]) {
+        int bias = 0;
+        sk_yr_subpath(path, sizeof path, "%s.bias", kr->prefix);
+        SK_TRY(status, sk_read_choice(ld, v[ATTENTION_BIAS], path, "bias", bias_names, 2, &bias));
+        k->key_bias = bias == 1;
+        SK_TRY(status, sk_note_parameter(ld, v[ATTENTION_BIAS], path, SK_USES_BIAS, "a key bias",
+                                         kr->compare));
+    }
     return status;
+}
+
+/* A kernel's name (when given) and parameters. */
+static sk_status read_kernel(loader *ld, const kernel_reading *kr, yaml_node_t *const *v,
+                             bool *kernel_known)
+{
+    char path[SK_YR_PATH_MAX];
+    sk_yr_subpath(path, sizeof path, "%s.kernel", kr->prefix);
+    /* A kernel that cannot be read leaves nothing to check parameters against. */
+    if (v[ATTENTION_KERNEL] &&
+        sk_read_kernel_name(ld, v[ATTENTION_KERNEL], path, false, &kr->kernel->kind) != SK_OK)
+        *kernel_known = false;
+    return read_parameters(ld, kr, v, kernel_known);
+}
+
+/* attention.compare: a second kernel whose weights the panel shows beside
+ * the main ones; its own kernel is required, its parameters default. */
+static sk_status read_compare(loader *ld, const yaml_node_t *node)
+{
+    yaml_node_t *v[COMPARE_COUNT];
+    sk_scene *s = ld->scene;
+    sk_status status =
+        sk_yr_mapping(&ld->r, node, "attention.compare", attention_keys, COMPARE_COUNT, v);
+    if (status || (status = sk_yr_require_key(&ld->r, node, "attention.compare", "kernel",
+                                              v[ATTENTION_KERNEL])))
+        return status;
+    s->compare = sk_kernel_default(SK_KERNEL_GAUSSIAN);
+    s->has_compare = true;
+    kernel_reading kr = {&s->compare, "attention.compare", true};
+    return read_kernel(ld, &kr, v, &ld->compare_known);
 }
 
 sk_status sk_read_attention(loader *ld, const yaml_node_t *node)
 {
     yaml_node_t *v[ATTENTION_COUNT];
+    sk_kernel *k = &ld->scene->kernel;
     sk_status status = sk_yr_mapping(&ld->r, node, "attention", attention_keys, ATTENTION_COUNT, v);
     if (status)
         return status;
-    /* A kernel that cannot be read leaves nothing to check parameters against. */
-    if (v[ATTENTION_KERNEL] && read_kernel_name(ld, v[ATTENTION_KERNEL], "attention.kernel", false,
-                                                &ld->scene->kernel.kind) != SK_OK)
-        ld->kernel_known = false;
-    return read_parameters(ld, v);
+    kernel_reading kr = {k, "attention", false};
+    SK_TRY(status, read_kernel(ld, &kr, v, &ld->kernel_known));
+    if (v[ATTENTION_W_Q] && read_matrix(ld, v[ATTENTION_W_Q], "attention.w_q", &k->w_q) == SK_OK)
+        k->projected = true;
+    if (v[ATTENTION_W_K] && read_matrix(ld, v[ATTENTION_W_K], "attention.w_k", &k->w_k) == SK_OK)
+        k->projected = true;
+    if (v[ATTENTION_COMPARE])
+        SK_TRY(status, read_compare(ld, v[ATTENTION_COMPARE]));
+    return status;
 }
 
 /* ---------------------------------------------------------------------------
@@ -486,6 +552,7 @@ void sk_schema_keys(sk_schema_visit visit, void *context)
 {
     static const sk_schema_table tables[] = {
         {"attention", attention_keys, ATTENTION_COUNT},
+        {"attention.compare", attention_keys, COMPARE_COUNT},
         {"keys[]", item_keys, ITEM_COUNT},
         {"keys[].generate", generate_keys, GEN_COUNT},
         {"keys[].grid", grid_keys, GRID_KEYS},

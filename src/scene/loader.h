@@ -35,6 +35,7 @@ typedef struct pending_parameter {
     unsigned uses;                  /* SK_USES_* flag */
     char where[SK_YR_PATH_MAX * 2]; /* "file:line:col: path" */
     const char *what;               /* "a bandwidth" */
+    bool compare;                   /* checked against attention.compare's kernel */
 } pending_parameter;
 
 typedef struct loader {
@@ -45,9 +46,14 @@ typedef struct loader {
     bool has_view_x, has_view_y; /* whether view.x / view.y were given */
     bool has_camera_center;      /* whether camera.center was given */
     bool has_keys, has_route;    /* the two things a scene must say */
-    bool kernel_known;           /* false after a bad kernel name: skip parameter checks */
-    bool root_ok;                /* the scene file's own root was a mapping */
-    sk_loc root_loc;             /* where it starts, for "missing required key" */
+    /* "file:line:col" of view.kind, view.rows and view.curve ("" when not
+     * given), for the checks that need the whole scene */
+    char view_kind_where[SK_YR_PATH_MAX * 2], rows_where[SK_YR_PATH_MAX * 2],
+        curve_where[SK_YR_PATH_MAX * 2];
+    bool kernel_known; /* false after a bad kernel name: skip parameter checks */
+    bool compare_known; /* the same for attention.compare's kernel */
+    bool root_ok;      /* the scene file's own root was a mapping */
+    sk_loc root_loc;   /* where it starts, for "missing required key" */
     pending_parameter *pending;
     int pending_count, pending_cap;
     const char *include_stack[INCLUDE_DEPTH_MAX]; /* real paths of the files being read */
@@ -80,9 +86,14 @@ sk_status sk_read_choice(loader *ld, const yaml_node_t *node, const char *path, 
                          const char *const *names, int count, int *index);
 
 /* Records a kernel parameter given at node, to check against the kernel
- * when the whole scene is known. */
+ * (attention.compare's when compare) when the whole scene is known. */
 sk_status sk_note_parameter(loader *ld, const yaml_node_t *node, const char *path, unsigned uses,
-                            const char *what);
+                            const char *what, bool compare);
+
+/* keys.c: a kernel's name at node into *kind; only_softmax limits the
+ * choice to the kernels that may serve as topk's base. */
+sk_status sk_read_kernel_name(loader *ld, const yaml_node_t *node, const char *path,
+                              bool only_softmax, sk_kernel_kind *kind);
 
 /* A string copied into the scene (NULL only when memory ran out). */
 char *sk_copy_string(loader *ld, const char *text);

@@ -95,6 +95,24 @@ static sk_status read_ease(loader *ld, const yaml_node_t *node, const char *path
 enum { FRAME_T, FRAME_VALUE, FRAME_EASE, FRAME_HOLD, FRAME_COUNT };
 static const char *const frame_keys[FRAME_COUNT] = {"t", "value", "ease", "hold"};
 
+/* A keyframe's value: a point, a number in range, or (range NULL) a
+ * kernel's name, stored as its sk_kernel_kind and held until the next. */
+static sk_status read_value(loader *ld, const yaml_node_t *node, const char *path, int dims,
+                            const sk_yr_range *range, sk_keyframe *key)
+{
+    if (dims == 2)
+        return sk_yr_number_pair(&ld->r, node, path, "[x, y]", range, key->value);
+    if (range)
+        return sk_yr_number_in(&ld->r, node, path, range, &key->value[0]);
+    sk_kernel_kind kind = SK_KERNEL_GAUSSIAN;
+    sk_status status = sk_read_kernel_name(ld, node, path, false, &kind);
+    if (status != SK_OK)
+        ld->kernel_known = false;
+    key->value[0] = kind;
+    key->hold = true;
+    return status;
+}
+
 static sk_status read_keyframe(loader *ld, const yaml_node_t *node, const char *path, int dims,
                                const sk_yr_range *range, sk_keyframe *key)
 {
@@ -108,15 +126,13 @@ static sk_status read_keyframe(loader *ld, const yaml_node_t *node, const char *
     if ((status = sk_yr_time(&ld->r, v[FRAME_T], item, &sk_time_range, &key->t)))
         return status;
     sk_yr_subpath(item, sizeof item, "%s.value", path);
-    status = dims == 2
-                 ? sk_yr_number_pair(&ld->r, v[FRAME_VALUE], item, "[x, y]", range, key->value)
-                 : sk_yr_number_in(&ld->r, v[FRAME_VALUE], item, range, &key->value[0]);
+    status = read_value(ld, v[FRAME_VALUE], item, dims, range, key);
     key->ease = (sk_ease){.kind = SK_EASE_LINEAR};
     sk_yr_subpath(item, sizeof item, "%s.ease", path);
     if (status == SK_OK && v[FRAME_EASE])
         status = read_ease(ld, v[FRAME_EASE], item, &key->ease);
     sk_yr_subpath(item, sizeof item, "%s.hold", path);
-    if (status == SK_OK && v[FRAME_HOLD])
+    if (status == SK_OK && v[FRAME_HOLD] && range) /* kernels always hold */
         status = sk_yr_bool(&ld->r, v[FRAME_HOLD], item, &key->hold);
     return status;
 }
@@ -461,6 +477,8 @@ static const struct target_row {
     {"attention.temperature", SK_TARGET_TEMPERATURE, 1, &sk_parameter_range, SK_USES_TEMPERATURE,
      "a temperature"},
     {"attention.k", SK_TARGET_K, 1, &k_range, SK_USES_K, "a k"},
+    /* No range: the values are kernel names (read_value). */
+    {"attention.kernel", SK_TARGET_KERNEL, 1, NULL, 0, NULL},
     {"camera.center", SK_TARGET_CAMERA_CENTER, 2, &sk_coord_range, 0, NULL},
     {"camera.zoom", SK_TARGET_CAMERA_ZOOM, 1, &zoom_range, 0, NULL},
     {"query.position", SK_TARGET_QUERY_POSITION, 2, &sk_coord_range, 0, NULL},
@@ -494,7 +512,7 @@ static sk_status read_target(loader *ld, const yaml_node_t *node, const char *na
     sk_status status = SK_OK;
     const struct target_row *row = index < FIXED_TARGETS ? &target_rows[index] : NULL;
     if (row && row->uses)
-        SK_TRY(status, sk_note_parameter(ld, node, path, row->uses, row->what));
+        SK_TRY(status, sk_note_parameter(ld, node, path, row->uses, row->what, false));
     if (row && row->target == SK_TARGET_QUERY_POSITION) {
         free(s->query_path.track.keys);
         s->query_path.track = (sk_track){0};

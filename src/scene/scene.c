@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,10 @@
  * their span on each side, or VIEW_PAD_FLAT units when the span is 0. */
 #define VIEW_PAD 0.15
 #define VIEW_PAD_FLAT 1.0
+
+#define MATRIX_ROWS_DEFAULT 16 /* instants in the matrix view: a row every 0.6 s of a 10 s video   \
+                                */
+#define MATRIX_ROWS_MAX 1000   /* more rows than any frame has pixels for */
 
 /* Seconds: above 0 and at most a day. */
 static const sk_yr_range duration_range = {0.0, 86400.0, true, "greater than 0 and at most 86400"};
@@ -99,7 +104,7 @@ sk_status sk_read_choice(loader *ld, const yaml_node_t *node, const char *path, 
 }
 
 sk_status sk_note_parameter(loader *ld, const yaml_node_t *node, const char *path, unsigned uses,
-                            const char *what)
+                            const char *what, bool compare)
 {
     if (ld->pending_count == ld->pending_cap) {
         int cap = ld->pending_cap ? ld->pending_cap * 2 : 8;
@@ -112,6 +117,7 @@ sk_status sk_note_parameter(loader *ld, const yaml_node_t *node, const char *pat
     pending_parameter *p = &ld->pending[ld->pending_count++];
     p->uses = uses;
     p->what = what;
+    p->compare = compare;
     snprintf(p->where, sizeof p->where, "%s:%d:%d: %s", ld->r.file, sk_yr_line(node),
              sk_yr_col(node), path);
     return SK_OK;
@@ -252,18 +258,18 @@ static sk_status read_video(loader *ld, const yaml_node_t *node)
     return status;
 }
 
-/* A mapping whose keys are all required, holding a start and an end time
- * (end after start), as captions and sections are: reads the times and leaves
- * the mapping's values in v for the caller's other keys. */
+/* A mapping whose first `required` keys must be given, holding a start and
+ * an end time (end after start), as captions and sections are: reads the
+ * times and leaves the mapping's values in v for the caller's other keys. */
 static sk_status read_timed(loader *ld, const yaml_node_t *node, const char *path,
-                            const char *const *keys, int count, int start_key, yaml_node_t **v,
-                            double *start, double *end)
+                            const char *const *keys, int count, int required, int start_key,
+                            yaml_node_t **v, double *start, double *end)
 {
     char item[SK_YR_PATH_MAX];
     sk_status status = sk_yr_mapping(&ld->r, node, path, keys, count, v);
     if (status)
         return status;
-    for (int i = 0; i < count; i++)
+    for (int i = 0; i < required; i++)
         SK_TRY(status, sk_yr_require_key(&ld->r, node, path, keys[i], v[i]));
     if (status)
         return status;
@@ -277,18 +283,51 @@ static sk_status read_timed(loader *ld, const yaml_node_t *node, const char *pat
     return status;
 }
 
-enum { CAPTION_START, CAPTION_END, CAPTION_TEXT, CAPTION_COUNT };
-static const char *const caption_keys[CAPTION_COUNT] = {"start", "end", "text"};
+/* A TeX formula at node: its source and where it stands, to compile later. */
+static sk_status read_tex(loader *ld, const yaml_node_t *node, const char *path, sk_tex *tex)
+{
+    const char *source = NULL;
+    sk_status status = sk_yr_string(&ld->r, node, path, &source);
+    if (status == SK_OK && !*source)
+        status = sk_yr_fail(&ld->r, node, path, "expected a TeX formula, found an empty string");
+    if (status)
+        return status;
+    free(tex->source); /* a later file's formula replaces an included file's */
+    if (!(tex->source = sk_copy_string(ld, source)))
+        return SK_ENOMEM;
+    snprintf(tex->where, sizeof tex->where, "%s:%d:%d: %s", ld->r.file, sk_yr_line(node),
+             sk_yr_col(node), path);
+    return SK_OK;
+}
 
+static void free_tex(sk_tex *tex)
+{
+    free(tex->source);
+    free(tex->svg);
+}
+
+enum { CAPTION_START, CAPTION_END, CAPTION_TEXT, CAPTION_TEX, CAPTION_COUNT };
+static const char *const caption_keys[CAPTION_COUNT] = {"start", "end", "text", "tex"};
+
+/* A caption is text or a formula: exactly one of the two keys. */
 static sk_status read_caption(loader *ld, const yaml_node_t *node, const char *path, sk_caption *c)
 {
     yaml_node_t *v[CAPTION_COUNT];
     char item[SK_YR_PATH_MAX];
     const char *text = NULL;
-    sk_status status = read_timed(ld, node, path, caption_keys, CAPTION_COUNT, CAPTION_START, v,
-                                  &c->start, &c->end);
-    if (!v[CAPTION_START] || !v[CAPTION_END] || !v[CAPTION_TEXT]) /* reported as missing */
+    sk_status status = read_timed(ld, node, path, caption_keys, CAPTION_COUNT, CAPTION_TEXT,
+                                  CAPTION_START, v, &c->start, &c->end);
+    if (!v[CAPTION_START] || !v[CAPTION_END]) /* reported as missing */
         return status;
+    if (!v[CAPTION_TEXT] == !v[CAPTION_TEX])
+        return sk_yr_fail(&ld->r, v[CAPTION_TEX] ? v[CAPTION_TEX] : node, path,
+                          "expected one of 'text' and 'tex', found %s",
+                          v[CAPTION_TEX] ? "both" : "neither");
+    if (v[CAPTION_TEX]) {
+        sk_yr_subpath(item, sizeof item, "%s.tex", path);
+        SK_TRY(status, read_tex(ld, v[CAPTION_TEX], item, &c->tex));
+        return status;
+    }
     sk_yr_subpath(item, sizeof item, "%s.text", path);
     SK_TRY(status, sk_yr_string(&ld->r, v[CAPTION_TEXT], item, &text));
     if (text && !(c->text = sk_copy_string(ld, text)))
@@ -328,8 +367,10 @@ static sk_status caption_item(loader *ld, const yaml_node_t *node, const char *p
 
 static void free_captions(sk_scene *s)
 {
-    for (int i = 0; i < s->caption_count; i++)
+    for (int i = 0; i < s->caption_count; i++) {
         free(s->captions[i].text);
+        free_tex(&s->captions[i].tex);
+    }
     free(s->captions);
     s->captions = NULL;
     s->caption_count = 0;
@@ -361,6 +402,26 @@ static sk_status read_text(loader *ld, const yaml_node_t *node)
     return status;
 }
 
+/* formulas: the card's formulas the scene writes itself, in TeX. */
+static const char *const formula_keys[SK_FORMULA_SLOTS] = {
+    [SK_FORMULA_REGRESSION] = "regression",
+    [SK_FORMULA_ATTENTION] = "attention",
+    [SK_FORMULA_KERNEL] = "kernel",
+};
+
+static sk_status read_formulas(loader *ld, const yaml_node_t *node)
+{
+    yaml_node_t *v[SK_FORMULA_SLOTS];
+    char path[SK_YR_PATH_MAX];
+    sk_status status = sk_yr_mapping(&ld->r, node, "formulas", formula_keys, SK_FORMULA_SLOTS, v);
+    for (int i = 0; status == SK_OK && i < SK_FORMULA_SLOTS; i++) {
+        sk_yr_subpath(path, sizeof path, "formulas.%s", formula_keys[i]);
+        if (v[i])
+            SK_TRY(status, read_tex(ld, v[i], path, &ld->scene->formulas[i]));
+    }
+    return status;
+}
+
 enum { SECTION_NAME, SECTION_START, SECTION_END, SECTION_COUNT };
 static const char *const section_keys[SECTION_COUNT] = {"name", "start", "end"};
 
@@ -370,8 +431,8 @@ static sk_status section_item(loader *ld, const yaml_node_t *node, const char *p
     yaml_node_t *v[SECTION_COUNT];
     char sub[SK_YR_PATH_MAX];
     const char *name = NULL;
-    sk_status status = read_timed(ld, node, path, section_keys, SECTION_COUNT, SECTION_START, v,
-                                  &sec->start, &sec->end);
+    sk_status status = read_timed(ld, node, path, section_keys, SECTION_COUNT, SECTION_COUNT,
+                                  SECTION_START, v, &sec->start, &sec->end);
     if (!v[SECTION_NAME] || !v[SECTION_START] || !v[SECTION_END]) /* reported as missing */
         return status;
     sk_yr_subpath(sub, sizeof sub, "%s.name", path);
@@ -424,6 +485,10 @@ static sk_status read_audio(loader *ld, const yaml_node_t *node)
         return SK_EINPUT;
     free(s->audio_path);
     SK_TRY(status, sk_resolve_path(ld, v[AUDIO_FILE], "audio.file", name, &s->audio_path));
+    free(s->audio_source);
+    if (!(s->audio_source = strdup(ld->r.file)))
+        return sk_error_nomem(ld->log.err);
+    s->audio_loc = (sk_loc){sk_yr_line(v[AUDIO_FILE]), sk_yr_col(v[AUDIO_FILE])};
     if (s->audio_path && access(s->audio_path, R_OK) != 0) {
         char reason[256];
         describe_errno(errno, reason, sizeof reason);
@@ -455,13 +520,62 @@ static sk_status read_extent(loader *ld, const yaml_node_t *node, const char *pa
                       found[0], found[1]);
 }
 
-enum { VIEW_X, VIEW_Y, VIEW_COUNT };
-static const char *const view_keys[VIEW_COUNT] = {"x", "y"};
+static const char *const view_kinds[SK_VIEW_KIND_COUNT] = {[SK_VIEW_PLANE] = "plane",
+                                                           [SK_VIEW_REGRESSION1D] = "regression1d",
+                                                           [SK_VIEW_MATRIX] = "matrix"};
+
+const char *sk_view_kind_name(sk_view_kind kind)
+{
+    return (unsigned)kind < SK_VIEW_KIND_COUNT ? view_kinds[kind] : NULL;
+}
+
+/* "file:line:col" of node, for a check made once the whole scene is read. */
+static void note_where(const loader *ld, const yaml_node_t *node, char *out, size_t size)
+{
+    snprintf(out, size, "%s:%d:%d", ld->r.file, sk_yr_line(node), sk_yr_col(node));
+}
+
+/* view.curve: points of the true function, x strictly ascending, so that it
+ * is a function of x and can be drawn left to right. */
+static sk_status read_curve(loader *ld, const yaml_node_t *node)
+{
+    sk_scene *s = ld->scene;
+    char path[SK_YR_PATH_MAX];
+    sk_status status =
+        sk_yr_require_type(&ld->r, node, "view.curve", YAML_SEQUENCE_NODE, "a list of points");
+    if (status)
+        return status;
+    size_t n = sk_yr_item_count(node);
+    if (n < 2 || n > POINTS_MAX)
+        return sk_yr_fail(&ld->r, node, "view.curve", "expected 2 to %d points, found %zu",
+                          POINTS_MAX, n);
+    free(s->curve);
+    s->curve_count = 0;
+    if (!(s->curve = malloc(n * sizeof *s->curve)))
+        return sk_error_nomem(ld->log.err);
+    for (size_t i = 0; i < n && status == SK_OK; i++) {
+        const yaml_node_t *item = sk_yr_item(&ld->r, node, i);
+        snprintf(path, sizeof path, "view.curve[%zu]", i);
+        status = sk_yr_vec2(&ld->r, item, path, &sk_coord_range, &s->curve[i]);
+        if (status == SK_OK && i > 0 && !(s->curve[i].x > s->curve[i - 1].x))
+            status = sk_yr_fail(&ld->r, item, path,
+                                "expected x greater than the previous point's (%g), found %g",
+                                s->curve[i - 1].x, s->curve[i].x);
+    }
+    if (status == SK_OK)
+        s->curve_count = (int)n;
+    note_where(ld, node, ld->curve_where, sizeof ld->curve_where);
+    return status;
+}
+
+enum { VIEW_X, VIEW_Y, VIEW_KIND, VIEW_ROWS, VIEW_CURVE, VIEW_COUNT };
+static const char *const view_keys[VIEW_COUNT] = {"x", "y", "kind", "rows", "curve"};
 
 static sk_status read_view(loader *ld, const yaml_node_t *node)
 {
     yaml_node_t *v[VIEW_COUNT];
     sk_scene *s = ld->scene;
+    int kind;
     sk_status status = sk_yr_mapping(&ld->r, node, "view", view_keys, VIEW_COUNT, v);
     if (status)
         return status;
@@ -469,7 +583,17 @@ static sk_status read_view(loader *ld, const yaml_node_t *node)
         ld->has_view_x = true;
     if (v[VIEW_Y] && read_extent(ld, v[VIEW_Y], "view.y", &s->view_min.y, &s->view_max.y) == SK_OK)
         ld->has_view_y = true;
-    return SK_OK;
+    if (v[VIEW_KIND] && sk_read_choice(ld, v[VIEW_KIND], "view.kind", "view kind", view_kinds,
+                                       SK_VIEW_KIND_COUNT, &kind) == SK_OK) {
+        s->view_kind = (sk_view_kind)kind;
+        note_where(ld, v[VIEW_KIND], ld->view_kind_where, sizeof ld->view_kind_where);
+    }
+    if (v[VIEW_ROWS] &&
+        sk_yr_int(&ld->r, v[VIEW_ROWS], "view.rows", 1, MATRIX_ROWS_MAX, &s->matrix_rows) == SK_OK)
+        note_where(ld, v[VIEW_ROWS], ld->rows_where, sizeof ld->rows_where);
+    if (v[VIEW_CURVE])
+        SK_TRY(status, read_curve(ld, v[VIEW_CURVE]));
+    return status;
 }
 
 /* ---------------------------------------------------------------------------
@@ -583,14 +707,16 @@ enum {
     TOP_LAYERS,
     TOP_ANIMATE,
     TOP_QUERY,
+    TOP_FORMULAS,
     TOP_COUNT
 };
-static const char *const top_keys[TOP_COUNT] = {"include", "video",  "text",      "sections",
-                                                "audio",   "view",   "attention", "keys",
-                                                "camera",  "layers", "animate",   "query"};
+static const char *const top_keys[TOP_COUNT] = {
+    "include", "video",  "text",   "sections", "audio", "view",    "attention",
+    "keys",    "camera", "layers", "animate",  "query", "formulas"};
 static const section_reader top_readers[TOP_COUNT] = {
-    read_include,      read_video,   read_text,      read_sections,  read_audio,      read_view,
-    sk_read_attention, sk_read_keys, sk_read_camera, sk_read_layers, sk_read_animate, sk_read_query,
+    read_include,    read_video,        read_text,     read_sections,  read_audio,
+    read_view,       sk_read_attention, sk_read_keys,  sk_read_camera, sk_read_layers,
+    sk_read_animate, sk_read_query,     read_formulas,
 };
 
 static sk_status read_root(loader *ld, const yaml_node_t *root)
@@ -638,6 +764,7 @@ void sk_scene_schema(sk_schema_visit visit, void *context)
         {"video", video_keys, VIDEO_COUNT},
         {"text", text_keys, TEXT_COUNT},
         {"text.captions[]", caption_keys, CAPTION_COUNT},
+        {"formulas", formula_keys, SK_FORMULA_SLOTS},
         {"sections[]", section_keys, SECTION_COUNT},
         {"audio", audio_keys, AUDIO_COUNT},
         {"view", view_keys, VIEW_COUNT},
@@ -782,18 +909,50 @@ static void default_route(sk_scene *s, sk_vec2 lo, sk_vec2 hi)
     p->closed = true;
 }
 
+/* regression1d: the query sweeps the samples' x range once, left to right,
+ * along the x axis. Returns false when memory ran out. */
+static bool default_sweep(sk_scene *s, double x0, double x1)
+{
+    sk_path *p = &s->query_path;
+    if (!(p->points = malloc(2 * sizeof *p->points)))
+        return false;
+    p->kind = SK_PATH_POLYLINE;
+    p->points[0] = (sk_vec2){x0, 0.0};
+    p->points[1] = (sk_vec2){x1 > x0 ? x1 : x0 + 1.0, 0.0}; /* a path needs length */
+    p->point_count = 2;
+    p->closed = false;
+    return true;
+}
+
+/* regression1d draws the samples at (x, value) beside the true curve: the
+ * view covers those, not the keys' positions. */
+static void regression_box(const sk_scene *s, sk_vec2 *lo, sk_vec2 *hi)
+{
+    *lo = *hi = (sk_vec2){s->keys[0].at.x, s->keys[0].scalar};
+    for (int i = 0; i < s->key_count; i++)
+        include_point((sk_vec2){s->keys[i].at.x, s->keys[i].scalar}, lo, hi);
+    for (int i = 0; i < s->curve_count; i++)
+        include_point(s->curve[i], lo, hi);
+}
+
 /* Fills what the files left out and depends on the keys: the query's route,
  * the view axes (the keys' and route's box), and the camera (the view's
  * centre, unless a file placed it). */
-static void default_view(loader *ld)
+static sk_status default_view(loader *ld)
 {
     sk_scene *s = ld->scene;
     sk_vec2 lo = s->keys[0].at, hi = lo;
     for (int i = 0; i < s->key_count; i++)
         include_point(s->keys[i].at, &lo, &hi);
-    if (!ld->has_route)
-        default_route(s, lo, hi);
-    include_route(&s->query_path, &lo, &hi);
+    if (s->view_kind == SK_VIEW_REGRESSION1D) {
+        if (!ld->has_route && !default_sweep(s, lo.x, hi.x))
+            return sk_error_nomem(ld->log.err);
+        regression_box(s, &lo, &hi);
+    } else {
+        if (!ld->has_route)
+            default_route(s, lo, hi);
+        include_route(&s->query_path, &lo, &hi);
+    }
     if (!ld->has_view_x)
         pad_axis(lo.x, hi.x, &s->view_min.x, &s->view_max.x);
     if (!ld->has_view_y)
@@ -801,6 +960,80 @@ static void default_view(loader *ld)
     if (!ld->has_camera_center)
         s->camera_center =
             (sk_vec2){(s->view_min.x + s->view_max.x) / 2, (s->view_min.y + s->view_max.y) / 2};
+    return SK_OK;
+}
+
+/* Logs "where: message" as one error line. */
+static void log_at(loader *ld, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void log_at(loader *ld, const char *where, const char *fmt, ...)
+{
+    char line[SK_ERROR_MAX / 4];
+    int used = snprintf(line, sizeof line, "%s: ", where);
+    va_list args;
+    va_start(args, fmt);
+    if (used > 0 && (size_t)used < sizeof line)
+        vsnprintf(line + used, sizeof line - (size_t)used, fmt, args);
+    va_end(args);
+    sk_yr_log_line(&ld->log, line);
+}
+
+/* What a view kind needs of the rest of the scene, and keys it does not read. */
+static void check_view(loader *ld)
+{
+    const sk_scene *s = ld->scene;
+    const char *kind = sk_view_kind_name(s->view_kind);
+    if (ld->rows_where[0] && s->view_kind != SK_VIEW_MATRIX)
+        log_at(ld, ld->rows_where, "view.rows: the %s view does not use rows (only matrix does)",
+               kind);
+    if (ld->curve_where[0] && s->view_kind != SK_VIEW_REGRESSION1D)
+        log_at(ld, ld->curve_where,
+               "view.curve: the %s view does not use a curve (only regression1d does)", kind);
+    if (s->view_kind != SK_VIEW_REGRESSION1D || !ld->has_keys || s->key_count == 0)
+        return;
+    if (s->value_kind != SK_VALUE_SCALAR) {
+        log_at(ld, ld->view_kind_where,
+               "view.kind: regression1d needs number values, found colours in keys");
+        return;
+    }
+    for (int i = 0; i < s->key_count; i++) {
+        if (s->keys[i].at.y != 0.0) { /* the kernel must see distance in x only */
+            log_at(ld, ld->view_kind_where,
+                   "view.kind: regression1d needs every key on the x axis (at: [x, 0]), "
+                   "found key %d ('%s') at y = %g",
+                   i + 1, s->keys[i].label ? s->keys[i].label : "", s->keys[i].at.y);
+            return;
+        }
+    }
+}
+
+/* The parameters the main kernel reads, and its name into names; with
+ * animate.attention.kernel every kernel of the track reads its own, so those
+ * of all of them count and names lists them ("gaussian, laplacian"). */
+static unsigned kernels_parameters(const sk_scene *s, char *names, size_t size)
+{
+    const sk_track *track = NULL;
+    for (int i = 0; i < s->animation_count; i++)
+        if (s->animations[i].target == SK_TARGET_KERNEL)
+            track = &s->animations[i].track;
+    snprintf(names, size, "%s", sk_kernel_name(s->kernel.kind));
+    if (!track)
+        return sk_kernel_parameters(&s->kernel);
+    unsigned reads = 0;
+    const char *list[SK_KERNEL_COUNT];
+    int count = 0;
+    for (int i = 0; i < track->count; i++) {
+        sk_kernel k = s->kernel;
+        k.kind = (sk_kernel_kind)track->keys[i].value[0];
+        reads |= sk_kernel_parameters(&k);
+        bool listed = false;
+        for (int j = 0; j < count; j++)
+            listed |= strcmp(list[j], sk_kernel_name(k.kind)) == 0;
+        if (!listed)
+            list[count++] = sk_kernel_name(k.kind);
+    }
+    sk_yr_join_names(list, count, names, size);
+    return reads;
 }
 
 /* What no single value can say wrong: required parts, parameters the kernel
@@ -816,14 +1049,22 @@ static void check_whole(loader *ld, const char *name)
                     "scene: missing required key 'keys'");
         sk_yr_log_line(&ld->log, e.message);
     }
-    unsigned reads = sk_kernel_parameters(&s->kernel);
-    for (int i = 0; ld->kernel_known && i < ld->pending_count; i++) {
+    check_view(ld);
+    char names[256];
+    unsigned reads = kernels_parameters(s, names, sizeof names);
+    unsigned compare_reads = sk_kernel_parameters(&s->compare);
+    for (int i = 0; i < ld->pending_count; i++) {
         const pending_parameter *p = &ld->pending[i];
-        if (reads & p->uses)
+        bool known = p->compare ? ld->compare_known : ld->kernel_known;
+        if (!known || ((p->compare ? compare_reads : reads) & p->uses))
             continue;
         char line[SK_ERROR_MAX / 4];
-        snprintf(line, sizeof line, "%s: the %s kernel does not use %s", p->where,
-                 sk_kernel_name(s->kernel.kind), p->what);
+        if (!p->compare && strchr(names, ','))
+            snprintf(line, sizeof line, "%s: none of the kernels %s uses %s", p->where, names,
+                     p->what);
+        else
+            snprintf(line, sizeof line, "%s: the %s kernel does not use %s", p->where,
+                     p->compare ? sk_kernel_name(s->compare.kind) : names, p->what);
         sk_yr_log_line(&ld->log, line);
     }
 }
@@ -837,10 +1078,12 @@ static void set_defaults(sk_scene *s)
     s->theme = SK_THEME_DARK;
     sk_yr_parse_colour(themes[SK_THEME_DARK].background, &s->background, &s->background_alpha);
     s->kernel = sk_kernel_default(SK_KERNEL_GAUSSIAN);
+    s->compare = sk_kernel_default(SK_KERNEL_GAUSSIAN);
     s->query_path.kind = SK_PATH_SPLINE;
     s->query_path.closed = true;
     s->query_ease = (sk_ease){.kind = SK_EASE_LINEAR};
     s->camera_zoom = 1.0;
+    s->matrix_rows = MATRIX_ROWS_DEFAULT;
     s->layer_count = 0;
     for (int i = 0; i < SK_LAYER_COUNT; i++) {
         if (sk_layer_default((sk_layer_kind)i))
@@ -851,7 +1094,7 @@ static void set_defaults(sk_scene *s)
 
 static sk_status load(const char *text, size_t len, const char *name, sk_scene **out, sk_error *err)
 {
-    loader ld = {.log = {err, 0}, .kernel_known = true};
+    loader ld = {.log = {err, 0}, .kernel_known = true, .compare_known = true};
     char *dir = directory_of(name);
     sk_scene *s = calloc(1, sizeof *s);
     sk_status status = SK_OK;
@@ -868,7 +1111,7 @@ static sk_status load(const char *text, size_t len, const char *name, sk_scene *
         status = ld.log.count > 0 ? SK_EINPUT : SK_OK;
     }
     if (status == SK_OK)
-        default_view(&ld);
+        status = default_view(&ld);
     if (ld.log.count > SK_YR_ERRORS_MAX && err) {
         size_t used = strlen(err->message);
         snprintf(err->message + used, sizeof err->message - used, "\n%s: %d more errors not shown",
@@ -921,8 +1164,12 @@ void sk_scene_free(sk_scene *scene)
     sk_free_keys(scene);
     sk_free_motion(scene);
     free_captions(scene);
+    for (int i = 0; i < SK_FORMULA_SLOTS; i++)
+        free_tex(&scene->formulas[i]);
     free_sections(scene);
+    free(scene->curve);
     free(scene->audio_path);
+    free(scene->audio_source);
     free(scene->title);
     free(scene->source);
     free(scene);

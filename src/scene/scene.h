@@ -72,6 +72,7 @@ typedef enum sk_target_kind {
     SK_TARGET_BANDWIDTH,      /* attention.bandwidth, scene units */
     SK_TARGET_TEMPERATURE,    /* attention.temperature */
     SK_TARGET_K,              /* attention.k, rounded to the nearest whole number */
+    SK_TARGET_KERNEL,         /* attention.kernel: a step track of sk_kernel_kind values */
     SK_TARGET_CAMERA_CENTER,  /* camera.center, a point */
     SK_TARGET_CAMERA_ZOOM,    /* camera.zoom, > 0 */
     SK_TARGET_QUERY_POSITION, /* query.position, a point (overrides the path) */
@@ -127,11 +128,44 @@ typedef struct sk_path {
     sk_track track;                /* keyframes: the position over time (dims 2) */
 } sk_path;
 
-/* Text shown from start to end (seconds). */
+/* What the plot shows. */
+typedef enum sk_view_kind {
+    SK_VIEW_PLANE,        /* the keys and the query on the 2-D plane */
+    SK_VIEW_REGRESSION1D, /* samples (x, value), the true curve, the estimate traced along x */
+    SK_VIEW_MATRIX,       /* the plane, and a queries x keys heatmap in place of the panel */
+    SK_VIEW_KIND_COUNT
+} sk_view_kind;
+
+/* The view kind's scene-file name ("matrix"), or NULL. */
+const char *sk_view_kind_name(sk_view_kind kind);
+
+/* A TeX formula a scene gives (math mode, display style). The loader fills
+ * source and where; sk_tex_prepare (src/tex) compiles it to SVG before any
+ * frame is drawn, and only then is the scene read-only. */
+typedef struct sk_tex {
+    char *source;    /* NULL when not given */
+    char where[256]; /* "file:line:col: key.path" of the source, for messages */
+    char *svg;       /* the SVG (baseline at y = 0, SK_TEX_EM units per em); NULL until compiled */
+    size_t svg_length;
+} sk_tex;
+
+/* Units of a compiled formula's SVG per em (big points in 10 pt). */
+#define SK_TEX_EM (10.0 * 72.0 / 72.27)
+
+/* Text, or a TeX formula, shown from start to end (seconds). */
 typedef struct sk_caption {
     double start, end;
-    char *text;
+    char *text; /* NULL when the caption is a formula */
+    sk_tex tex; /* tex.source NULL when the caption is text */
 } sk_caption;
+
+/* The formulas card's formulas a scene may replace with its own TeX. */
+typedef enum sk_formula_slot {
+    SK_FORMULA_REGRESSION, /* Nadaraya–Watson, the left column */
+    SK_FORMULA_ATTENTION,  /* softmax attention, the right column */
+    SK_FORMULA_KERNEL,     /* the kernel under Nadaraya–Watson (for every kernel) */
+    SK_FORMULA_SLOTS
+} sk_formula_slot;
 
 /* A named stretch of the video (a chapter), start to end in seconds. */
 typedef struct sk_section {
@@ -153,18 +187,28 @@ typedef struct sk_scene {
     char *title;          /* never NULL; may be "" */
     sk_caption *captions; /* in the order given */
     int caption_count;
-    sk_section *sections; /* in ascending start time, not overlapping */
+    sk_tex
+        formulas[SK_FORMULA_SLOTS]; /* `formulas:` replacements; source NULL keeps the built-in */
+    sk_section *sections;           /* in ascending start time, not overlapping */
     int section_count;
 
     char *audio_path;    /* an audio file to mux (relative to the working directory), or NULL */
     double audio_offset; /* seconds into the video where the audio starts (may be < 0) */
+    char *audio_source;  /* the scene file (maybe an include) where audio.file was written */
+    sk_loc audio_loc;    /* and where in it, for errors found when the audio is read */
 
-    sk_vec2 view_min, view_max; /* the plot's extents, scene units */
+    sk_vec2 view_min, view_max; /* the plot's extents, scene units (regression1d: x and value) */
+    sk_view_kind view_kind;
+    int matrix_rows; /* matrix: the query at this many instants, >= 1 */
+    sk_vec2 *curve;  /* regression1d: the true function as points, x ascending, or NULL */
+    int curve_count; /* 0, or >= 2 */
 
     sk_vec2 camera_center; /* the view's centre, scene units (default: view's centre) */
     double camera_zoom;    /* > 1 shows less of the plane, larger (default 1) */
 
-    sk_kernel kernel;
+    sk_kernel kernel;  /* with animate.attention.kernel, the kind comes from the track */
+    bool has_compare;  /* attention.compare was given */
+    sk_kernel compare; /* attention.compare: a second kernel, drawn beside the main one */
 
     sk_value_kind value_kind;
     sk_key *keys;

@@ -911,8 +911,10 @@ sk_status sk_yr_time(const sk_yr *r, const yaml_node_t *node, const char *path,
     if (is_scalar(node, SCALAR_NUMBER))
         return sk_yr_number_in(r, node, path, range, out);
     double v;
-    if (!is_scalar(node, SCALAR_STRING) || has_nul(node) ||
-        !sk_yr_parse_time((const char *)node->data.scalar.value, &v))
+    const char *text = is_scalar(node, SCALAR_STRING) ? (const char *)node->data.scalar.value : "";
+    /* A sign only where the range has room for it (audio.offset: "-0.5s"). */
+    bool negative = text[0] == '-' && range->min < 0;
+    if (!is_scalar(node, SCALAR_STRING) || has_nul(node) || !sk_yr_parse_time(text + negative, &v))
         return fail_expected(r, node, path, "a time (seconds, or \"1.5s\", \"250ms\", \"2:03.5\")");
-    return within(r, node, path, "a time", range, v, out);
+    return within(r, node, path, "a time", range, negative ? -v : v, out);
 }

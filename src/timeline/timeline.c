@@ -115,6 +115,7 @@ static void animate_kernel(const sk_timeline *tl, double t, sk_kernel *k)
     k->bandwidth = animated(tl->target[SK_TARGET_BANDWIDTH], t, k->bandwidth);
     k->temperature = animated(tl->target[SK_TARGET_TEMPERATURE], t, k->temperature);
     k->k = (int)lround(fmax(1.0, animated(tl->target[SK_TARGET_K], t, k->k)));
+    k->kind = (sk_kernel_kind)lround(animated(tl->target[SK_TARGET_KERNEL], t, k->kind));
 }
 
 void sk_timeline_state_at(const sk_timeline *tl, int64_t frame, sk_frame_state *out)
@@ -133,6 +134,8 @@ void sk_timeline_state_at(const sk_timeline *tl, int64_t frame, sk_frame_state *
         sk_track_eval(&scene->query_path.track, t, xy);
         out->query = (sk_vec2){xy[0], xy[1]};
     }
+    if (scene->view_kind == SK_VIEW_REGRESSION1D)
+        out->query.y = 0.0; /* the query moves along x: the kernel sees distance in x only */
     out->kernel = scene->kernel;
     animate_kernel(tl, t, &out->kernel);
     out->camera_center =
