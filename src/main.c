@@ -23,7 +23,8 @@ enum { EXIT_RUNTIME = 1, EXIT_INPUT = 2, EXIT_INTERRUPTED = 130 };
 static const char usage_text[] =
     "usage: softknn render SCENE [options]\n"
     "       softknn weights SCENE [--format csv|json] [--every N] [--frames A:B] [-o FILE] [-y]\n"
-    "       softknn still SCENE --at TIME -o FILE.png|.svg|.pdf [--size WxH] [-y] [-q]\n"
+    "       softknn still SCENE --at TIME -o FILE.png|.svg|.pdf [--size WxH] [-q l|m|h|k] [-y]\n"
+    "       softknn concat PART... -o OUT [-y] [--quiet]\n"
     "       softknn check SCENE\n"
     "       softknn --help | --version\n"
     "\n"
@@ -32,32 +33,51 @@ static const char usage_text[] =
     "or JSON, to FILE or standard output, for plotting; see docs/weights.md.\n"
     "still: draws the frame at one moment as a PNG image, or as an SVG or PDF drawing\n"
     "whose shapes stay shapes and text stays text (for slides and papers).\n"
+    "concat: joins parts rendered with --frames (in order, same settings) into one\n"
+    "video by stream copy, without re-encoding; see docs/cluster.md.\n"
     "check: validates a scene (every error, with file:line:col) and summarises it.\n"
     "\n"
     "render options:\n"
     "  -o, --output PATH   where to write; the extension picks the format:\n"
-    "                        .mp4            H.264 video (yuv420p, BT.709)\n"
+    "                        .mp4            H.264 (or H.265) video, yuv420p, BT.709\n"
+    "                        .webm           VP9 video, BT.709 (alpha with --transparent)\n"
+    "                        .mov            ProRes 422 HQ (4444 with alpha with --transparent)\n"
+    "                        .gif            animated GIF, looping, at most 50 fps\n"
     "                        name_%05d.png   a PNG sequence (one file per frame)\n"
     "                        .bgra or .raw   raw frames: Cairo's BGRA bytes (premultiplied),\n"
     "                                        4 x width bytes a row, no header\n"
     "                        -               raw frames to standard output, for a pipe:\n"
     "                                        ... -o - | ffmpeg -f rawvideo -pix_fmt bgra\n"
     "                                        -s WxH -r FPS -i - ...\n"
-    "                      default: out/<scene name>.mp4\n"
+    "                      default: out/<scene name>.mp4 (or the --format's extension)\n"
+    "  --format NAME       mp4, webm, mov, gif, png or raw, whatever the extension\n"
+    "  --codec NAME        for .mp4: h264 (default) or h265 (tagged hvc1)\n"
+    "  -q, --quality L     l 854x480@15, m 1280x720@30, h 1920x1080@60, k 3840x2160@60;\n"
+    "                      overrides the scene; --size and --fps override it\n"
     "  --size WxH          frame size in pixels (default: the scene's)\n"
-    "  --fps N             frames per second, 1-240 (default: the scene's)\n"
+    "  --fps N             frames per second, 1-240 (default: the scene's); a GIF\n"
+    "                      keeps every k-th frame to stay at 50 fps or below\n"
     "  --frames A:B        render frames A up to but NOT including B (0-based, like a\n"
-    "                      Python slice); A or B may be left out: '100:' or ':60'\n"
-    "  --crf N             H.264 quality, 0 (lossless) to 51 (default 20)\n"
-    "  --preset NAME       x264 speed preset, ultrafast ... placebo (default veryfast)\n"
+    "                      Python slice); A or B may be left out: '100:' or ':60'.\n"
+    "                      The file plays on its own and joins others with concat\n"
+    "  --crf N             quality, 0 (lossless) up: H.264 and H.265 0-51 (default 20\n"
+    "                      and 24), VP9 0-63 (default 32); not for ProRes, GIF, PNG or raw\n"
+    "  --preset NAME       x264/x265 speed, ultrafast ... placebo (default veryfast)\n"
+    "  --transparent       keep alpha (.webm, .mov, PNG): an opaque scene background\n"
+    "                      becomes transparent; a translucent one is kept\n"
+    "  --gif-width W       scale a GIF to W pixels wide, keeping the aspect ratio\n"
+    "  --png-compression N PNG zlib level, 0 (fastest) to 9 (smallest) (default 3)\n"
     "  --subtitles FILE    also write the scene's captions as FILE.srt (SubRip) or\n"
     "                      FILE.vtt (WebVTT), timed like the output (and its --frames)\n"
     "  --threads N         drawing threads, 1-64 (default: one per processor); the\n"
     "                      output is the same whatever N\n"
     "  -y, --overwrite     replace an existing output\n"
-    "  -q, --quiet         print nothing but errors (no progress bar)\n"
-    "  -v, --verbose       also print FFmpeg's and x264's own messages\n"
-    "\n"
+    "  --quiet             print nothing but errors (no progress bar)\n"
+    "  -v, --verbose       also print FFmpeg's and the encoders' own messages\n"
+    "\n";
+
+/* The rest of --help; two strings because C11 promises only 4095 bytes. */
+static const char usage_more_text[] =
     "weights options:\n"
     "  --format csv|json   default: json when FILE ends in .json, else csv\n"
     "  --every N           only frames whose index is a multiple of N (default 1)\n"
@@ -69,10 +89,22 @@ static const char usage_text[] =
     "                      frame is round(TIME x fps), clamped to the scene's last frame\n"
     "  -o, --output FILE   the extension picks the format: .png, .svg or .pdf\n"
     "                      (SVG and PDF are one point per pixel)\n"
-    "  --size WxH          as for render\n"
-    "  -y, -q              as for render\n"
+    "  --size WxH, -q L    as for render (the size only)\n"
+    "  -y, --quiet         as for render\n"
+    "\n"
+    "concat options:\n"
+    "  -o, --output OUT    .mp4, .webm or .mov; the parts must agree in codec, size,\n"
+    "                      pixel format, frame rate and encoder settings; captions\n"
+    "                      and chapters are joined too, parts with sound are refused\n"
+    "  -y, --quiet         as for render\n"
     "\n"
     "exit status: 0 done, 1 runtime failure, 2 bad input, 130 interrupted\n";
+
+static void print_usage(void)
+{
+    fputs(usage_text, stdout);
+    fputs(usage_more_text, stdout);
+}
 
 static volatile sig_atomic_t cancel_requested;
 
@@ -132,14 +164,37 @@ static int parse_range(const char *text, int64_t *first, int64_t *end)
     return 0;
 }
 
-/* out/<scene file name without its extension>.mp4 */
-static void default_output(const char *scene_path, char *out, size_t size)
+/* Manim's quality letters: frame size and rate. */
+typedef struct quality {
+    char letter;
+    int width, height, fps;
+} quality;
+
+static const quality qualities[] = {
+    {'l', 854, 480, 15},
+    {'m', 1280, 720, 30},
+    {'h', 1920, 1080, 60},
+    {'k', 3840, 2160, 60},
+};
+
+static const quality *parse_quality(const char *text)
+{
+    for (size_t i = 0; text[0] && !text[1] && i < sizeof qualities / sizeof qualities[0]; i++)
+        if (qualities[i].letter == text[0])
+            return &qualities[i];
+    return NULL;
+}
+
+/* out/<scene file name without its extension>.<format>; a PNG sequence
+ * gets a frame-number pattern. (A bad format name is reported by render.) */
+static void default_output(const char *scene_path, const char *format, char *out, size_t size)
 {
     const char *base = strrchr(scene_path, '/');
     base = base ? base + 1 : scene_path;
     const char *dot = strrchr(base, '.');
     int stem = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
-    snprintf(out, size, "out/%.*s.mp4", stem, base);
+    bool png = strcmp(format, "png") == 0;
+    snprintf(out, size, "out/%.*s%s.%s", stem, base, png ? "_%05d" : "", format);
 }
 
 /* Prints each line of a (possibly multi-line) message as "softknn: line". */
@@ -176,53 +231,101 @@ static void catch_signals(void)
 
 static int command_render(int argc, char **argv)
 {
-    enum { OPT_SIZE = 256, OPT_FPS, OPT_FRAMES, OPT_CRF, OPT_PRESET, OPT_SUBTITLES, OPT_THREADS };
-    static const struct option options[] = {{"output", required_argument, NULL, 'o'},
-                                            {"size", required_argument, NULL, OPT_SIZE},
-                                            {"fps", required_argument, NULL, OPT_FPS},
-                                            {"frames", required_argument, NULL, OPT_FRAMES},
-                                            {"crf", required_argument, NULL, OPT_CRF},
-                                            {"preset", required_argument, NULL, OPT_PRESET},
-                                            {"subtitles", required_argument, NULL, OPT_SUBTITLES},
-                                            {"threads", required_argument, NULL, OPT_THREADS},
-                                            {"overwrite", no_argument, NULL, 'y'},
-                                            {"quiet", no_argument, NULL, 'q'},
-                                            {"verbose", no_argument, NULL, 'v'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
+    enum {
+        OPT_SIZE = 256,
+        OPT_FPS,
+        OPT_FRAMES,
+        OPT_CRF,
+        OPT_PRESET,
+        OPT_FORMAT,
+        OPT_CODEC,
+        OPT_TRANSPARENT,
+        OPT_GIF_WIDTH,
+        OPT_PNG_COMPRESSION,
+        OPT_SUBTITLES,
+        OPT_THREADS,
+        OPT_QUIET
+    };
+    static const struct option options[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"codec", required_argument, NULL, OPT_CODEC},
+        {"quality", required_argument, NULL, 'q'},
+        {"size", required_argument, NULL, OPT_SIZE},
+        {"fps", required_argument, NULL, OPT_FPS},
+        {"frames", required_argument, NULL, OPT_FRAMES},
+        {"crf", required_argument, NULL, OPT_CRF},
+        {"preset", required_argument, NULL, OPT_PRESET},
+        {"transparent", no_argument, NULL, OPT_TRANSPARENT},
+        {"gif-width", required_argument, NULL, OPT_GIF_WIDTH},
+        {"png-compression", required_argument, NULL, OPT_PNG_COMPRESSION},
+        {"subtitles", required_argument, NULL, OPT_SUBTITLES},
+        {"threads", required_argument, NULL, OPT_THREADS},
+        {"overwrite", no_argument, NULL, 'y'},
+        {"quiet", no_argument, NULL, OPT_QUIET},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     sk_render_job job = {
-        .end_frame = -1, .crf = 20, .preset = "veryfast", .cancel = &cancel_requested};
+        .end_frame = -1, .crf = -1, .png_compression = -1, .cancel = &cancel_requested};
+    const quality *preset_quality = NULL;
+    int width = 0, height = 0, fps = 0;
     long value;
     int opt;
     bool verbose = false;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":o:yqvh", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":o:q:yvh", options, NULL)) != -1) {
         switch (opt) {
         case 'o': job.output = optarg; break;
         case 'y': job.overwrite = true; break;
-        case 'q': job.quiet = true; break;
+        case OPT_QUIET: job.quiet = true; break;
         case 'v': verbose = true; break;
-        case 'h': fputs(usage_text, stdout); return 0;
+        case 'h': print_usage(); return 0;
+        case 'q':
+            if (!(preset_quality = parse_quality(optarg)))
+                return fail_input("-q: expected l, m, h or k, found '%s'", optarg);
+            break;
         case OPT_SIZE:
-            if (parse_size(optarg, &job.width, &job.height))
+            if (parse_size(optarg, &width, &height))
                 return fail_input("--size: expected WxH with each side 16 to 8192, found '%s'",
                                   optarg);
             break;
         case OPT_FPS:
             if (parse_int(optarg, 1, 240, &value))
                 return fail_input("--fps: expected an integer from 1 to 240, found '%s'", optarg);
-            job.fps = (int)value;
+            fps = (int)value;
             break;
         case OPT_FRAMES:
             if (parse_range(optarg, &job.first_frame, &job.end_frame))
                 return fail_input("--frames: expected A:B with whole numbers, found '%s'", optarg);
             break;
         case OPT_CRF:
-            if (parse_int(optarg, 0, 51, &value))
-                return fail_input("--crf: expected an integer from 0 to 51, found '%s'", optarg);
+            if (parse_int(optarg, 0, 63, &value))
+                return fail_input("--crf: expected an integer from 0 to 63 (51 for H.264 "
+                                  "and H.265), found '%s'",
+                                  optarg);
             job.crf = (int)value;
             break;
         case OPT_PRESET: job.preset = optarg; break;
+        case OPT_FORMAT: job.format = optarg; break;
+        case OPT_CODEC:
+            if (!sk_codec_from_name(optarg, &job.codec))
+                return fail_input("--codec: expected h264, h265, vp9 or prores, found '%s'",
+                                  optarg);
+            break;
+        case OPT_TRANSPARENT: job.transparent = true; break;
+        case OPT_GIF_WIDTH:
+            if (parse_int(optarg, 16, 8192, &value))
+                return fail_input("--gif-width: expected a width from 16 to 8192, found '%s'",
+                                  optarg);
+            job.gif_width = (int)value;
+            break;
+        case OPT_PNG_COMPRESSION:
+            if (parse_int(optarg, 0, 9, &value))
+                return fail_input("--png-compression: expected a level from 0 to 9, found '%s'",
+                                  optarg);
+            job.png_compression = (int)value;
+            break;
         case OPT_SUBTITLES: job.subtitles = optarg; break;
         case OPT_THREADS:
             if (parse_int(optarg, 1, 64, &value))
@@ -239,9 +342,21 @@ static int command_render(int argc, char **argv)
     if (optind != argc - 1)
         return fail_input("render takes one scene file, found also '%s'", argv[optind + 1]);
     job.scene_path = argv[optind];
+    /* --size and --fps win over -q, whatever their order. */
+    if (preset_quality) {
+        job.width = preset_quality->width;
+        job.height = preset_quality->height;
+        job.fps = preset_quality->fps;
+    }
+    if (width > 0) {
+        job.width = width;
+        job.height = height;
+    }
+    if (fps > 0)
+        job.fps = fps;
     char output[4096];
     if (!job.output) {
-        default_output(job.scene_path, output, sizeof output);
+        default_output(job.scene_path, job.format ? job.format : "mp4", output, sizeof output);
         job.output = output;
     }
 
@@ -251,6 +366,44 @@ static int command_render(int argc, char **argv)
     sk_status status = sk_render(&job, &err);
     if (status != SK_OK)
         report(&err);
+    return exit_code(status);
+}
+
+static int command_concat(int argc, char **argv)
+{
+    enum { OPT_QUIET = 256 };
+    static const struct option options[] = {{"output", required_argument, NULL, 'o'},
+                                            {"overwrite", no_argument, NULL, 'y'},
+                                            {"quiet", no_argument, NULL, OPT_QUIET},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
+    const char *output = NULL;
+    bool overwrite = false, quiet = false;
+    int opt;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":o:yh", options, NULL)) != -1) {
+        switch (opt) {
+        case 'o': output = optarg; break;
+        case 'y': overwrite = true; break;
+        case OPT_QUIET: quiet = true; break;
+        case 'h': print_usage(); return 0;
+        case ':': return fail_input("%s needs a value", argv[optind - 1]);
+        default: return fail_input("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return fail_input("concat needs the parts to join");
+    if (!output)
+        return fail_input("concat needs -o OUT.mp4, OUT.webm or OUT.mov");
+    int count = argc - optind;
+    sk_encode_set_verbose(false);
+    sk_error err = {0};
+    sk_status status =
+        sk_concat((const char *const *)argv + optind, count, output, overwrite, &err);
+    if (status != SK_OK)
+        report(&err);
+    else if (!quiet)
+        fprintf(stderr, "wrote %s: %d parts joined\n", output, count);
     return exit_code(status);
 }
 
@@ -279,7 +432,7 @@ static int command_weights(int argc, char **argv)
         switch (opt) {
         case 'o': job.output = optarg; break;
         case 'y': job.overwrite = true; break;
-        case 'h': fputs(usage_text, stdout); return 0;
+        case 'h': print_usage(); return 0;
         case OPT_FORMAT:
             if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "json") != 0)
                 return fail_input("--format: expected csv or json, found '%s'", optarg);
@@ -315,24 +468,30 @@ static int command_weights(int argc, char **argv)
 
 static int command_still(int argc, char **argv)
 {
-    enum { OPT_AT = 256, OPT_SIZE };
+    enum { OPT_AT = 256, OPT_SIZE, OPT_QUIET };
     static const struct option options[] = {{"output", required_argument, NULL, 'o'},
                                             {"at", required_argument, NULL, OPT_AT},
                                             {"size", required_argument, NULL, OPT_SIZE},
+                                            {"quality", required_argument, NULL, 'q'},
                                             {"overwrite", no_argument, NULL, 'y'},
-                                            {"quiet", no_argument, NULL, 'q'},
+                                            {"quiet", no_argument, NULL, OPT_QUIET},
                                             {"help", no_argument, NULL, 'h'},
                                             {NULL, 0, NULL, 0}};
     sk_still_job job = {0};
     bool have_time = false;
+    const quality *preset_quality = NULL;
     int opt;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":o:yqh", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":o:q:yh", options, NULL)) != -1) {
         switch (opt) {
         case 'o': job.output = optarg; break;
         case 'y': job.overwrite = true; break;
-        case 'q': job.quiet = true; break;
-        case 'h': fputs(usage_text, stdout); return 0;
+        case OPT_QUIET: job.quiet = true; break;
+        case 'q':
+            if (!(preset_quality = parse_quality(optarg)))
+                return fail_input("-q: expected l, m, h or k, found '%s'", optarg);
+            break;
+        case 'h': print_usage(); return 0;
         case OPT_AT:
             if (!sk_scene_parse_time(optarg, &job.time))
                 return fail_input("--at: expected a time (seconds, or \"1.5s\", \"250ms\", "
@@ -358,6 +517,10 @@ static int command_still(int argc, char **argv)
     if (!job.output)
         return fail_input("still needs -o FILE.png, FILE.svg or FILE.pdf");
     job.scene_path = argv[optind];
+    if (preset_quality && job.width == 0) { /* --size wins */
+        job.width = preset_quality->width;
+        job.height = preset_quality->height;
+    }
     sk_error err = {0};
     sk_status status = sk_still(&job, &err);
     if (status != SK_OK)
@@ -466,7 +629,7 @@ int main(int argc, char **argv)
     const char *command = argv[1];
     if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||
         strcmp(command, "help") == 0) {
-        fputs(usage_text, stdout);
+        print_usage();
         return 0;
     }
     if (strcmp(command, "--version") == 0) {
@@ -481,5 +644,7 @@ int main(int argc, char **argv)
         return command_still(argc - 1, argv + 1);
     if (strcmp(command, "check") == 0)
         return command_check(argc - 1, argv + 1);
+    if (strcmp(command, "concat") == 0)
+        return command_concat(argc - 1, argv + 1);
     return fail_input("unknown command '%s'", command);
 }

@@ -55,3 +55,15 @@ void pixel_at(cairo_surface_t *image, int x, int y, int rgba[4])
     rgba[2] = (int)(word & 0xff);
     rgba[3] = cairo_image_surface_get_format(image) == CAIRO_FORMAT_RGB24 ? 255 : (int)(word >> 24);
 }
+
+sk_vec2 scene_point_px(const char *path, int width, int height, sk_vec2 p)
+{
+    sk_scene *scene = NULL;
+    sk_error err = {0};
+    if (sk_scene_load(path, &scene, &err) != SK_OK)
+        fail_msg("%s", err.message);
+    sk_layout layout;
+    sk_layout_make(width, height, scene, scene->camera_center, scene->camera_zoom, &layout);
+    sk_scene_free(scene);
+    return sk_layout_to_px(&layout, p);
+}

@@ -21,4 +21,9 @@ cairo_surface_t *render_frame(const sk_scene *scene, int64_t index, sk_layout *l
  * (premultiplied, as Cairo stores them); alpha is 255 for RGB24. */
 void pixel_at(cairo_surface_t *image, int x, int y, int rgba[4]);
 
+/* Where scene point p lands, in pixels, in frame 0 of the scene file at
+ * path drawn at width x height (its initial camera). Fails the running
+ * cmocka test if the scene does not load. */
+sk_vec2 scene_point_px(const char *path, int width, int height, sk_vec2 p);
+
 #endif

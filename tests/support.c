@@ -1,5 +1,11 @@
 #include "support.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -103,4 +109,28 @@ int find_value(const char *text, const char *key, char *out, size_t size)
         }
     }
     return -1;
+}
+
+void run_softknn_ok(const char *const args[])
+{
+    run_result r = run_softknn(args);
+    if (r.exit_code != 0)
+        fail_msg("softknn exited %d: %s", r.exit_code, r.err);
+    run_result_free(&r);
+}
+
+void remove_dir_tree(const char *path)
+{
+    run_result r = run_program((const char *const[]){"rm", "-rf", path, NULL});
+    assert_int_equal(r.exit_code, 0);
+    run_result_free(&r);
+}
+
+void expect_probe_value(const char *probe, const char *key, const char *expected)
+{
+    char value[128];
+    if (find_value(probe, key, value, sizeof value) != 0)
+        fail_msg("ffprobe did not report %s:\n%s", key, probe);
+    if (strcmp(value, expected) != 0)
+        fail_msg("%s: expected %s, ffprobe says %s", key, expected, value);
 }

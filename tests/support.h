@@ -20,6 +20,18 @@ run_result run_softknn(const char *const args[]);
 
 void run_result_free(run_result *r);
 
+/* The following fail the running cmocka test (with what the program printed)
+ * instead of returning. */
+
+/* Runs softknn with the given arguments (NULL-ended), which must exit 0. */
+void run_softknn_ok(const char *const args[]);
+
+/* rm -rf path. */
+void remove_dir_tree(const char *path);
+
+/* "key=value" in an ffprobe -of default=nw=1 report must hold expected. */
+void expect_probe_value(const char *probe, const char *key, const char *expected);
+
 /* The whole file as a NUL-terminated string (NULL if it cannot be read);
  * *size gets its length when size is non-NULL. Free with free(). */
 char *read_file(const char *path, size_t *size);

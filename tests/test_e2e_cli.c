@@ -71,7 +71,8 @@ static int check_bad_scenes(const char *dir_path)
         }
         free(text);
 
-        run_result r = run_softknn((const char *const[]){"render", path, "-o", out, "-q", NULL});
+        run_result r =
+            run_softknn((const char *const[]){"render", path, "-o", out, "--quiet", NULL});
         if (r.exit_code != EXIT_INPUT || strcmp(r.err, expected) != 0)
             fail_msg("%s: exit %d, stderr:\n%s\nexpected exit 2 and:\n%s", path, r.exit_code, r.err,
                      expected);
@@ -120,7 +121,7 @@ static void test_bad_options(void **state)
                        "--crf");
     expect_input_error(
         (const char *const[]){"render", TINY, "-o", out, "--preset", "fastest", NULL},
-        "unknown x264 preset \"fastest\"");
+        "unknown H.264 preset \"fastest\"");
     expect_input_error((const char *const[]){"render", TINY, "-o", out, "--frames", "a:b", NULL},
                        "--frames");
     expect_input_error((const char *const[]){"render", TINY, "-o", out, "--frames", "5:13", NULL},

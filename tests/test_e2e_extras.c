@@ -102,7 +102,7 @@ static void test_mp4_has_mov_text_captions(void **state)
 {
     (void)state;
     const char *out = TMP_DIR "/captions.mp4";
-    render_ok((const char *const[]){"render", EXTRAS, "-o", out, "-y", "-q", NULL});
+    render_ok((const char *const[]){"render", EXTRAS, "-o", out, "-y", "--quiet", NULL});
     run_result r = probe(out, "s", "stream=codec_name");
     expect_entry(r.out, "codec_name", "mov_text");
     run_result_free(&r);
@@ -128,11 +128,11 @@ static void test_sidecars(void **state)
     (void)state;
     const char *mp4 = TMP_DIR "/sidecar.mp4", *srt = TMP_DIR "/sidecar.srt",
                *vtt = TMP_DIR "/sidecar.vtt";
-    render_ok(
-        (const char *const[]){"render", EXTRAS, "-o", mp4, "--subtitles", srt, "-y", "-q", NULL});
+    render_ok((const char *const[]){"render", EXTRAS, "-o", mp4, "--subtitles", srt, "-y",
+                                    "--quiet", NULL});
     assert_file_equals(srt, "tests/expected/extras.srt");
-    render_ok(
-        (const char *const[]){"render", EXTRAS, "-o", mp4, "--subtitles", vtt, "-y", "-q", NULL});
+    render_ok((const char *const[]){"render", EXTRAS, "-o", mp4, "--subtitles", vtt, "-y",
+                                    "--quiet", NULL});
     assert_file_equals(vtt, "tests/expected/extras.vtt");
 }
 
@@ -143,7 +143,7 @@ static void test_sidecar_of_a_range(void **state)
     (void)state;
     const char *mp4 = TMP_DIR "/range.mp4", *srt = TMP_DIR "/range.srt";
     render_ok((const char *const[]){"render", EXTRAS, "-o", mp4, "--frames", "6:18", "--subtitles",
-                                    srt, "-y", "-q", NULL});
+                                    srt, "-y", "--quiet", NULL});
     assert_file_equals(srt, "tests/expected/extras_6_18.srt");
 }
 
@@ -156,7 +156,7 @@ static void test_sidecar_refusals(void **state)
     const char *mp4 = TMP_DIR "/refused.mp4";
     unlink(mp4);
     run_result r = run_softknn((const char *const[]){"render", EXTRAS, "-o", mp4, "--subtitles",
-                                                     TMP_DIR "/captions.txt", "-q", NULL});
+                                                     TMP_DIR "/captions.txt", "--quiet", NULL});
     assert_int_equal(r.exit_code, 2);
     assert_non_null(strstr(r.err, "--subtitles " TMP_DIR "/captions.txt: expected a file ending in "
                                   ".srt (SubRip) or .vtt (WebVTT)"));
@@ -169,7 +169,7 @@ static void test_sidecar_refusals(void **state)
     fputs("mine\n", f);
     fclose(f);
     r = run_softknn(
-        (const char *const[]){"render", EXTRAS, "-o", mp4, "--subtitles", kept, "-q", NULL});
+        (const char *const[]){"render", EXTRAS, "-o", mp4, "--subtitles", kept, "--quiet", NULL});
     assert_int_equal(r.exit_code, 2);
     assert_non_null(strstr(r.err, "kept.srt already exists; use -y to overwrite it"));
     assert_int_not_equal(access(mp4, F_OK), 0);
@@ -195,7 +195,7 @@ static void test_overlapping_captions(void **state)
           "keys: [{at: [0, 0], value: red}]\n",
           f);
     assert_int_equal(fclose(f), 0);
-    render_ok((const char *const[]){"render", scene, "-o", out, "-y", "-q", NULL});
+    render_ok((const char *const[]){"render", scene, "-o", out, "-y", "--quiet", NULL});
     run_result r = run_program((const char *const[]){"ffmpeg", "-v", "error", "-i", out, "-map",
                                                      "0:s", "-f", "srt", "-", NULL});
     assert_int_equal(r.exit_code, 0);
@@ -211,7 +211,7 @@ static void test_sections_become_chapters(void **state)
 {
     (void)state;
     const char *out = TMP_DIR "/chapters.mp4";
-    render_ok((const char *const[]){"render", EXTRAS, "-o", out, "-y", "-q", NULL});
+    render_ok((const char *const[]){"render", EXTRAS, "-o", out, "-y", "--quiet", NULL});
     run_result r = run_program((const char *const[]){"ffprobe", "-v", "error", "-show_chapters",
                                                      "-of", "csv=p=0", out, NULL});
     assert_int_equal(r.exit_code, 0);
@@ -221,8 +221,8 @@ static void test_sections_become_chapters(void **state)
     run_result_free(&r);
 
     const char *part = TMP_DIR "/chapters_range.mp4"; /* 0.5 s .. 1.5 s */
-    render_ok(
-        (const char *const[]){"render", EXTRAS, "-o", part, "--frames", "6:18", "-y", "-q", NULL});
+    render_ok((const char *const[]){"render", EXTRAS, "-o", part, "--frames", "6:18", "-y",
+                                    "--quiet", NULL});
     r = run_program((const char *const[]){"ffprobe", "-v", "error", "-show_chapters", "-of",
                                           "csv=p=0", part, NULL});
     assert_int_equal(r.exit_code, 0);
@@ -290,6 +290,15 @@ static loudness measure(const char *path)
     return l;
 }
 
+/* The tone in path's audio sounds from first to last (seconds). */
+static void expect_tone(const char *path, double first, double last, double tolerance)
+{
+    loudness l = measure(path);
+    if (fabs(l.first - first) > tolerance || fabs(l.last - last) > tolerance)
+        fail_msg("%s: the tone sounds from %.4f to %.4f s; expected %.4f to %.4f s", path, l.first,
+                 l.last, first, last);
+}
+
 /* Renders TMP_DIR/name.yaml (with extra arguments) and checks the audio stream:
  * AAC at 48 kHz, as long as the video (expected seconds), loud from first
  * to last (seconds). */
@@ -299,7 +308,7 @@ static void check_audio(const char *name, const char *const extra[], double expe
     char scene[512], out[512];
     snprintf(scene, sizeof scene, TMP_DIR "/%s.yaml", name);
     snprintf(out, sizeof out, TMP_DIR "/%s.mp4", name);
-    const char *args[16] = {"render", scene, "-o", out, "-y", "-q"};
+    const char *args[16] = {"render", scene, "-o", out, "-y", "--quiet"};
     int n = 6;
     for (int i = 0; extra && extra[i]; i++)
         args[n++] = extra[i];
@@ -313,10 +322,7 @@ static void check_audio(const char *name, const char *const extra[], double expe
     if (fabs(duration - expected_duration) > DURATION_TOLERANCE)
         fail_msg("%s: audio lasts %.4f s, the video %.4f s", name, duration, expected_duration);
     run_result_free(&r);
-    loudness l = measure(out);
-    if (fabs(l.first - first) > EDGE_TOLERANCE || fabs(l.last - last) > EDGE_TOLERANCE)
-        fail_msg("%s: the tone sounds from %.4f to %.4f s; expected %.4f to %.4f s", name, l.first,
-                 l.last, first, last);
+    expect_tone(out, first, last, EDGE_TOLERANCE);
 }
 
 /* A 0.5 s tone in a 1 s video: padded with silence after 0.5 s. */
@@ -353,7 +359,7 @@ static void test_audio_is_interleaved(void **state)
           f);
     assert_int_equal(fclose(f), 0);
     render_ok((const char *const[]){"render", TMP_DIR "/inter.yaml", "-o", TMP_DIR "/inter.mp4",
-                                    "-y", "-q", NULL});
+                                    "-y", "--quiet", NULL});
     run_result r = run_program((const char *const[]){"ffprobe", "-v", "error", "-show_entries",
                                                      "packet=codec_type,dts_time,pos", "-of",
                                                      "csv=p=0", TMP_DIR "/inter.mp4", NULL});
@@ -418,6 +424,147 @@ static void test_audio_of_a_range(void **state)
     check_audio("range", (const char *const[]){"--frames", "3:9", NULL}, 0.5, 0.25, 0.5);
 }
 
+/* ---- every container ------------------------------------------------------ */
+
+/* The hook is the same for every container the video sink writes; only the
+ * codecs differ (extras.c's table): WebM gets WebVTT captions and Opus, MOV
+ * gets mov_text and AAC, both get the two sections as chapters and the
+ * 0.5 s tone at offset 0.25 s where it belongs. WebM's subtitle track is
+ * not on by default (the captions are already in the pictures). */
+static void check_container(const char *out, const char *subtitle_codec, const char *audio_codec,
+                            const char *subtitle_default, double edge_tolerance)
+{
+    render_ok(
+        (const char *const[]){"render", TMP_DIR "/every.yaml", "-o", out, "-y", "--quiet", NULL});
+    run_result r = probe(out, "s", "stream=codec_name:stream_disposition=default");
+    expect_entry(r.out, "codec_name", subtitle_codec);
+    expect_entry(r.out, "DISPOSITION:default", subtitle_default);
+    run_result_free(&r);
+    r = probe(out, "a", "stream=codec_name,sample_rate,channels");
+    expect_entry(r.out, "codec_name", audio_codec);
+    expect_entry(r.out, "sample_rate", "48000");
+    expect_entry(r.out, "channels", "2");
+    run_result_free(&r);
+    /* Times and titles only: each container counts chapters its own way. */
+    r = run_program((const char *const[]){"ffprobe", "-v", "error", "-show_entries",
+                                          "chapter=start_time,end_time:chapter_tags=title", "-of",
+                                          "csv=p=0", out, NULL});
+    assert_int_equal(r.exit_code, 0);
+    assert_string_equal(r.out, "0.000000,0.500000,First\n0.500000,1.000000,Second\n");
+    run_result_free(&r);
+    /* The caption's packet, timed against the first picture (WebM shifts
+     * every stream by Opus's encoder delay, in whole milliseconds). mp4 and
+     * mov fill the gaps with empty samples (2 bytes); the caption is the
+     * one longer packet. */
+    r = probe(out, "v", "stream=start_time");
+    double video_start = number_value(r.out, "start_time");
+    run_result_free(&r);
+    r = run_program((const char *const[]){"ffprobe", "-v", "error", "-select_streams", "s",
+                                          "-show_entries", "packet=pts_time,duration_time,size",
+                                          "-of", "csv=p=0", out, NULL});
+    assert_int_equal(r.exit_code, 0);
+    int captions = 0;
+    for (const char *line = r.out; *line;
+         line += strcspn(line, "\n") + (line[strcspn(line, "\n")] != 0)) {
+        double pts, duration;
+        int size;
+        if (sscanf(line, "%lf,%lf,%d", &pts, &duration, &size) != 3 || size <= 2)
+            continue;
+        captions++;
+        if (fabs(pts - video_start - 0.25) > 0.001 || fabs(duration - 0.5) > 0.001)
+            fail_msg("%s: the caption shows from %.3f s for %.3f s; expected 0.25 for 0.5", out,
+                     pts - video_start, duration);
+    }
+    assert_int_equal(captions, 1);
+    run_result_free(&r);
+    expect_tone(out, 0.25, 0.75, edge_tolerance);
+}
+
+static void test_webm_and_mov_carry_extras(void **state)
+{
+    (void)state;
+    make_tone(TMP_DIR "/every.wav", 0.5, 44100);
+    FILE *f = fopen(TMP_DIR "/every.yaml", "w");
+    assert_non_null(f);
+    fputs("video: {size: [320, 180], fps: 12, duration: 1}\n"
+          "audio: {file: every.wav, offset: 0.25}\n"
+          "text:\n"
+          "  captions: [{start: 0.25, end: 0.75, text: heard and seen}]\n"
+          "sections: [{name: First, start: 0, end: 0.5}, {name: Second, start: 0.5, end: 1}]\n"
+          "keys: [{at: [0, 0], value: red}]\n",
+          f);
+    assert_int_equal(fclose(f), 0);
+    /* Opus is a lossy codec of overlapping 20 ms frames: an edge smears by
+     * up to a frame's overlap (2.5 ms) plus its low-pass ringing; 10 ms. */
+    check_container(TMP_DIR "/every.webm", "webvtt", "opus", "0", 0.010);
+    check_container(TMP_DIR "/every.mov", "mov_text", "aac", "1", EDGE_TOLERANCE);
+}
+
+/* ---- concat ----------------------------------------------------------------- */
+
+/* tests/scenes/extras.yaml in three ranges (0 .. 0.5, 0.5 .. 1.5, 1.5 .. 2 s)
+ * joined: the captions keep their times (the first, 0.25 .. 0.75 s, is cut
+ * by the joint at 0.5 s into two cues with the same text), and the
+ * sections, cut at both joints, are two chapters again. The captions are
+ * read back as SubRip by the ffmpeg program (which breaks a line inside a
+ * cue with CRLF), whose decoders differ: the WebVTT one escapes ASS
+ * braces, mov_text keeps them. */
+static void concat_keeps_captions_and_chapters(const char *extension, const char *first)
+{
+    const char *ranges[] = {"0:6", "6:18", "18:24"};
+    char parts[3][256], joined[256];
+    for (int i = 0; i < 3; i++) {
+        snprintf(parts[i], sizeof parts[i], TMP_DIR "/cpart%d.%s", i, extension);
+        render_ok((const char *const[]){"render", EXTRAS, "-o", parts[i], "--frames", ranges[i],
+                                        "-y", "--quiet", NULL});
+    }
+    snprintf(joined, sizeof joined, TMP_DIR "/cjoined.%s", extension);
+    render_ok((const char *const[]){"concat", parts[0], parts[1], parts[2], "-o", joined, "-y",
+                                    "--quiet", NULL});
+    run_result r = run_program((const char *const[]){"ffmpeg", "-v", "error", "-i", joined, "-map",
+                                                     "0:s", "-f", "srt", "-", NULL});
+    assert_int_equal(r.exit_code, 0);
+    char expected[512];
+    snprintf(expected, sizeof expected,
+             "1\n00:00:00,250 --> 00:00:00,500\n%s\n\n"
+             "2\n00:00:00,500 --> 00:00:00,750\n%s\n\n"
+             "3\n00:00:01,000 --> 00:00:01,500\nTwo lines:\r\nthe second \\ here\n\n",
+             first, first);
+    assert_string_equal(r.out, expected);
+    run_result_free(&r);
+    r = run_program((const char *const[]){"ffprobe", "-v", "error", "-show_entries",
+                                          "chapter=start_time,end_time:chapter_tags=title", "-of",
+                                          "csv=p=0", joined, NULL});
+    assert_int_equal(r.exit_code, 0);
+    assert_string_equal(r.out, "0.000000,1.000000,Soft\n1.000000,2.000000,Hard\n");
+    run_result_free(&r);
+}
+
+static void test_concat_keeps_captions_and_chapters(void **state)
+{
+    (void)state;
+    concat_keeps_captions_and_chapters("mp4", "Keys {carry} values");
+    concat_keeps_captions_and_chapters("webm", "Keys \\{carry\\} values");
+}
+
+/* Sound is refused, naming the part, and nothing is written. */
+static void test_concat_refuses_sound(void **state)
+{
+    (void)state;
+    make_tone(TMP_DIR "/sound.wav", 0.5, 48000);
+    write_scene("sound", "sound.wav", "0");
+    const char *part = TMP_DIR "/sound_part.mp4", *joined = TMP_DIR "/sound_joined.mp4";
+    render_ok((const char *const[]){"render", TMP_DIR "/sound.yaml", "-o", part, "--frames", "0:6",
+                                    "-y", "--quiet", NULL});
+    unlink(joined);
+    run_result r = run_softknn((const char *const[]){"concat", part, part, "-o", joined, NULL});
+    assert_int_equal(r.exit_code, 2);
+    if (!strstr(r.err, TMP_DIR "/sound_part.mp4: part has sound, which concat cannot join"))
+        fail_msg("unexpected message: %s", r.err);
+    run_result_free(&r);
+    assert_int_equal(access(joined, F_OK), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -434,6 +581,9 @@ int main(void)
         cmocka_unit_test(test_audio_negative_offset),
         cmocka_unit_test(test_audio_from_mp3),
         cmocka_unit_test(test_audio_of_a_range),
+        cmocka_unit_test(test_webm_and_mov_carry_extras),
+        cmocka_unit_test(test_concat_keeps_captions_and_chapters),
+        cmocka_unit_test(test_concat_refuses_sound),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

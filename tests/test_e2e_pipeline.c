@@ -109,9 +109,8 @@ static void test_png_bytes_do_not_depend_on_threads(void **state)
         snprintf(name, sizeof name, "threads%s", counts[i]);
         fresh_dir(dirs[i], sizeof dirs[i], name);
         snprintf(pattern, sizeof pattern, "%s/f_%%03d.png", dirs[i]);
-        expect_ok((const char *const[]){"render", BENCH, "--size", "480x270", "--frames",
-                                        "100:116", "--threads", counts[i], "-q", "-o", pattern,
-                                        NULL});
+        expect_ok((const char *const[]){"render", BENCH, "--size", "480x270", "--frames", "100:116",
+                                        "--threads", counts[i], "--quiet", "-o", pattern, NULL});
     }
     for (int f = 100; f < 116; f++)
         for (int i = 1; i < 3; i++) {
@@ -151,8 +150,8 @@ static void test_raw_file_matches_png_frames(void **state)
     fresh_dir(dir, sizeof dir, "raw");
     snprintf(raw, sizeof raw, "%s/tiny.bgra", dir);
     snprintf(pattern, sizeof pattern, "%s/f_%%02d.png", dir);
-    expect_ok((const char *const[]){"render", TINY, "-q", "-o", raw, NULL});
-    expect_ok((const char *const[]){"render", TINY, "-q", "-o", pattern, NULL});
+    expect_ok((const char *const[]){"render", TINY, "--quiet", "-o", raw, NULL});
+    expect_ok((const char *const[]){"render", TINY, "--quiet", "-o", pattern, NULL});
     size_t size;
     unsigned char *bytes = (unsigned char *)read_file(raw, &size);
     assert_non_null(bytes);
@@ -168,12 +167,11 @@ static void test_raw_file_matches_png_frames(void **state)
             for (int x = 0; x < TINY_W; x++) {
                 uint32_t px; /* 0xAARRGGBB, native endian */
                 memcpy(&px, data + (size_t)y * stride + 4 * (size_t)x, 4);
-                const unsigned char *got =
-                    bytes + (((size_t)f * TINY_H + y) * TINY_W + x) * 4;
+                const unsigned char *got = bytes + (((size_t)f * TINY_H + y) * TINY_W + x) * 4;
                 unsigned char want[4] = {px & 0xff, (px >> 8) & 0xff, (px >> 16) & 0xff, 255};
                 if (memcmp(got, want, 4) != 0)
-                    fail_msg("frame %d pixel (%d, %d): raw %u,%u,%u,%u, png %u,%u,%u,255", f, x,
-                             y, got[0], got[1], got[2], got[3], want[0], want[1], want[2]);
+                    fail_msg("frame %d pixel (%d, %d): raw %u,%u,%u,%u, png %u,%u,%u,255", f, x, y,
+                             got[0], got[1], got[2], got[3], want[0], want[1], want[2]);
             }
         cairo_surface_destroy(s);
     }
@@ -188,7 +186,7 @@ static void test_raw_stdout_equals_raw_file(void **state)
     char dir[512], raw[600];
     fresh_dir(dir, sizeof dir, "stdout");
     snprintf(raw, sizeof raw, "%s/tiny.raw", dir);
-    expect_ok((const char *const[]){"render", TINY, "--threads", "3", "-q", "-o", raw, NULL});
+    expect_ok((const char *const[]){"render", TINY, "--threads", "3", "--quiet", "-o", raw, NULL});
     run_result r = run_softknn((const char *const[]){"render", TINY, "-o", "-", NULL});
     assert_int_equal(r.exit_code, 0);
     size_t size;
@@ -327,8 +325,8 @@ static char *render_with_file_limit(const char *out, const char *errpath, rlim_t
         signal(SIGXFSZ, SIG_IGN); /* ignored dispositions survive exec */
         if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
             _exit(126);
-        execl(SK_BINARY, SK_BINARY, "render", BENCH, "--size", "640x360", "--frames", "0:120",
-              "-y", "-o", out, (char *)NULL);
+        execl(SK_BINARY, SK_BINARY, "render", BENCH, "--size", "640x360", "--frames", "0:120", "-y",
+              "-o", out, (char *)NULL);
         _exit(127);
     }
     int status;
@@ -458,15 +456,15 @@ static void test_raw_refuses_a_terminal(void **state)
 static void test_no_progress_codes_in_a_pipe(void **state)
 {
     (void)state;
-    run_result r = run_softknn((const char *const[]){
-        "render", TINY, "-y", "-o", SK_TEST_TMP "/pipeline_pipe.mp4", NULL});
+    run_result r = run_softknn(
+        (const char *const[]){"render", TINY, "-y", "-o", SK_TEST_TMP "/pipeline_pipe.mp4", NULL});
     assert_int_equal(r.exit_code, 0);
     assert_null(strchr(r.err, '\r'));
     assert_null(strchr(r.err, '\033'));
     assert_string_equal(strstr(r.err, "wrote "), r.err); /* the summary, and only it */
     run_result_free(&r);
 
-    r = run_softknn((const char *const[]){"render", TINY, "-y", "-q", "-o",
+    r = run_softknn((const char *const[]){"render", TINY, "-y", "--quiet", "-o",
                                           SK_TEST_TMP "/pipeline_pipe.mp4", NULL});
     assert_int_equal(r.exit_code, 0);
     assert_string_equal(r.err, "");

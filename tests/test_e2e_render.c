@@ -15,34 +15,11 @@
 #include <unistd.h>
 
 #include "draw/draw.h"
+#include "frame.h"
 #include "support.h"
 
 #define TINY "tests/scenes/tiny.yaml"
 #define TINY_FRAMES 12
-
-static void render_ok(const char *const args[])
-{
-    run_result r = run_softknn(args);
-    if (r.exit_code != 0)
-        fail_msg("softknn exited %d: %s", r.exit_code, r.err);
-    run_result_free(&r);
-}
-
-static void remove_tree(const char *path)
-{
-    run_result r = run_program((const char *const[]){"rm", "-rf", path, NULL});
-    assert_int_equal(r.exit_code, 0);
-    run_result_free(&r);
-}
-
-static void probe_value(const char *probe, const char *key, const char *expected)
-{
-    char value[128];
-    if (find_value(probe, key, value, sizeof value) != 0)
-        fail_msg("ffprobe did not report %s:\n%s", key, probe);
-    if (strcmp(value, expected) != 0)
-        fail_msg("%s: expected %s, ffprobe says %s", key, expected, value);
-}
 
 /* The order of the top-level MP4 boxes, read from the file's bytes. */
 static int box_offset(const unsigned char *data, size_t size, const char *type)
@@ -69,23 +46,23 @@ static void test_mp4_stream_properties(void **state)
 {
     (void)state;
     const char *out = SK_TEST_TMP "/tiny.mp4";
-    render_ok((const char *const[]){"render", TINY, "-o", out, "-y", "-q", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", out, "-y", "--quiet", NULL});
     run_result probe = run_program((const char *const[]){
         "ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",
         "stream=codec_name,pix_fmt,width,height,avg_frame_rate,nb_read_frames,color_space,"
         "color_transfer,color_primaries,color_range",
         "-of", "default=nw=1", out, NULL});
     assert_int_equal(probe.exit_code, 0);
-    probe_value(probe.out, "codec_name", "h264");
-    probe_value(probe.out, "pix_fmt", "yuv420p");
-    probe_value(probe.out, "width", "320");
-    probe_value(probe.out, "height", "180");
-    probe_value(probe.out, "avg_frame_rate", "12/1");
-    probe_value(probe.out, "nb_read_frames", "12");
-    probe_value(probe.out, "color_space", "bt709");
-    probe_value(probe.out, "color_transfer", "bt709");
-    probe_value(probe.out, "color_primaries", "bt709");
-    probe_value(probe.out, "color_range", "tv");
+    expect_probe_value(probe.out, "codec_name", "h264");
+    expect_probe_value(probe.out, "pix_fmt", "yuv420p");
+    expect_probe_value(probe.out, "width", "320");
+    expect_probe_value(probe.out, "height", "180");
+    expect_probe_value(probe.out, "avg_frame_rate", "12/1");
+    expect_probe_value(probe.out, "nb_read_frames", "12");
+    expect_probe_value(probe.out, "color_space", "bt709");
+    expect_probe_value(probe.out, "color_transfer", "bt709");
+    expect_probe_value(probe.out, "color_primaries", "bt709");
+    expect_probe_value(probe.out, "color_range", "tv");
     run_result_free(&probe);
 
     size_t size;
@@ -134,8 +111,8 @@ static void test_png_query_pixel_is_the_blend(void **state)
 {
     (void)state;
     const char *pattern = SK_TEST_TMP "/tiny_png/f_%03d.png";
-    remove_tree(SK_TEST_TMP "/tiny_png");
-    render_ok((const char *const[]){"render", TINY, "-o", pattern, "-y", "-q", NULL});
+    remove_dir_tree(SK_TEST_TMP "/tiny_png");
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", pattern, "-y", "--quiet", NULL});
     char path[512];
     for (int f = 0; f < TINY_FRAMES; f++) {
         snprintf(path, sizeof path, pattern, f);
@@ -150,13 +127,7 @@ static void test_png_query_pixel_is_the_blend(void **state)
     assert_int_equal(cairo_image_surface_get_width(png), 320);
     assert_int_equal(cairo_image_surface_get_height(png), 180);
 
-    sk_scene *scene = NULL;
-    sk_error err = {0};
-    assert_int_equal(sk_scene_load(TINY, &scene, &err), SK_OK);
-    sk_layout layout;
-    sk_layout_make(320, 180, scene, scene->camera_center, scene->camera_zoom, &layout);
-    sk_vec2 centre = sk_layout_to_px(&layout, (sk_vec2){0.0, 0.3});
-    sk_scene_free(scene);
+    sk_vec2 centre = scene_point_px(TINY, 320, 180, (sk_vec2){0.0, 0.3});
 
     const unsigned char *data = cairo_image_surface_get_data(png);
     int stride = cairo_image_surface_get_stride(png);
@@ -176,9 +147,9 @@ static void test_frame_range(void **state)
 {
     (void)state;
     const char *pattern = SK_TEST_TMP "/tiny_range/r_%02d.png";
-    remove_tree(SK_TEST_TMP "/tiny_range");
-    render_ok(
-        (const char *const[]){"render", TINY, "-o", pattern, "--frames", "3:6", "-y", "-q", NULL});
+    remove_dir_tree(SK_TEST_TMP "/tiny_range");
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", pattern, "--frames", "3:6", "-y",
+                                         "--quiet", NULL});
     char path[512];
     for (int f = 0; f < TINY_FRAMES; f++) {
         snprintf(path, sizeof path, pattern, f);
@@ -191,16 +162,16 @@ static void test_size_and_fps_override(void **state)
 {
     (void)state;
     const char *out = SK_TEST_TMP "/tiny_override.mp4";
-    render_ok((const char *const[]){"render", TINY, "-o", out, "--size", "256x144", "--fps", "6",
-                                    "-y", "-q", NULL});
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", out, "--size", "256x144", "--fps",
+                                         "6", "-y", "--quiet", NULL});
     run_result probe = run_program((const char *const[]){
         "ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries",
         "stream=width,height,avg_frame_rate,nb_read_frames", "-of", "default=nw=1", out, NULL});
     assert_int_equal(probe.exit_code, 0);
-    probe_value(probe.out, "width", "256");
-    probe_value(probe.out, "height", "144");
-    probe_value(probe.out, "avg_frame_rate", "6/1");
-    probe_value(probe.out, "nb_read_frames", "6");
+    expect_probe_value(probe.out, "width", "256");
+    expect_probe_value(probe.out, "height", "144");
+    expect_probe_value(probe.out, "avg_frame_rate", "6/1");
+    expect_probe_value(probe.out, "nb_read_frames", "6");
     run_result_free(&probe);
 }
 

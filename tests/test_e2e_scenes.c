@@ -45,13 +45,14 @@ static void render_scene(const char *name)
     snprintf(scene, sizeof scene, "scenes/%s", name);
     snprintf(pattern, sizeof pattern, SK_TEST_TMP "/scenes/%s_%%04d.png", name);
     /* frames 0 and 1, then 300: 5 s into a 60 fps scene, every scene's middle */
-    run_result r = run_softknn((const char *const[]){
-        "render", scene, "-o", pattern, "--size", "320x180", "--frames", "0:2", "-y", "-q", NULL});
+    run_result r =
+        run_softknn((const char *const[]){"render", scene, "-o", pattern, "--size", "320x180",
+                                          "--frames", "0:2", "-y", "--quiet", NULL});
     if (r.exit_code != 0)
         fail_msg("%s: exit %d: %s", scene, r.exit_code, r.err);
     run_result_free(&r);
     r = run_softknn((const char *const[]){"render", scene, "-o", pattern, "--size", "320x180",
-                                          "--frames", "300:301", "-y", "-q", NULL});
+                                          "--frames", "300:301", "-y", "--quiet", NULL});
     if (r.exit_code != 0)
         fail_msg("%s (frame 300): exit %d: %s", scene, r.exit_code, r.err);
     run_result_free(&r);

@@ -37,17 +37,10 @@ static const char field_scene[] = "video: {size: [320, 180], fps: 12, duration: 
                                   "  - {at: [0, 1.5], value: \"#22c55e\", label: c}\n"
                                   "layers: [field, grid, links, keys, query, panel, title]\n";
 
-static void remove_tree(const char *path)
-{
-    run_result r = run_program((const char *const[]){"rm", "-rf", path, NULL});
-    assert_int_equal(r.exit_code, 0);
-    run_result_free(&r);
-}
-
 static int setup(void **state)
 {
     (void)state;
-    remove_tree(OUT_DIR);
+    remove_dir_tree(OUT_DIR);
     return mkdir(OUT_DIR, 0777);
 }
 
@@ -117,11 +110,11 @@ static void assert_png_size(const char *path, int width, int height)
 static void test_png(void **state)
 {
     (void)state;
-    still_ok(
-        (const char *const[]){"still", TINY, "--at", "0.5", "-o", OUT_DIR "/f.png", "-q", NULL});
+    still_ok((const char *const[]){"still", TINY, "--at", "0.5", "-o", OUT_DIR "/f.png", "--quiet",
+                                   NULL});
     assert_png_size(OUT_DIR "/f.png", WIDTH, HEIGHT);
     still_ok((const char *const[]){"still", TINY, "--at", "250ms", "--size", "256x144", "-o",
-                                   OUT_DIR "/small.PNG", "-q", NULL});
+                                   OUT_DIR "/small.PNG", "--quiet", NULL});
     assert_png_size(OUT_DIR "/small.PNG", 256, 144);
     assert_no_part_files();
 }
@@ -130,7 +123,7 @@ static void test_svg_is_vector(void **state)
 {
     (void)state;
     const char *out = OUT_DIR "/f.svg";
-    still_ok((const char *const[]){"still", TINY, "--at", "0:00.5", "-o", out, "-q", NULL});
+    still_ok((const char *const[]){"still", TINY, "--at", "0:00.5", "-o", out, "--quiet", NULL});
     char *svg = read_file(out, NULL);
     assert_non_null(svg);
     assert_true(strncmp(svg, "<?xml", 5) == 0 || strncmp(svg, "<svg", 4) == 0);
@@ -174,7 +167,7 @@ static void test_svg_field_is_one_plot_sized_image(void **state)
     assert_non_null(f);
     fputs(field_scene, f);
     assert_int_equal(fclose(f), 0);
-    still_ok((const char *const[]){"still", scene, "--at", "0", "-o", out, "-q", NULL});
+    still_ok((const char *const[]){"still", scene, "--at", "0", "-o", out, "--quiet", NULL});
     char *svg = read_file(out, NULL);
     assert_non_null(svg);
     int images = count_text(svg, "<image");
@@ -200,7 +193,7 @@ static void test_pdf_keeps_text(void **state)
 {
     (void)state;
     const char *out = OUT_DIR "/f.pdf";
-    still_ok((const char *const[]){"still", TINY, "--at", "0.5s", "-o", out, "-q", NULL});
+    still_ok((const char *const[]){"still", TINY, "--at", "0.5s", "-o", out, "--quiet", NULL});
     size_t size;
     char *pdf = read_file(out, &size);
     assert_non_null(pdf);
@@ -230,8 +223,8 @@ static void test_at_beyond_end_clamps(void **state)
     assert_int_equal(r.exit_code, 0);
     assert_non_null(strstr(r.err, "frame 11 of 12"));
     run_result_free(&r);
-    still_ok((const char *const[]){"still", TINY, "--at", "0.92", "-o", OUT_DIR "/last.png", "-q",
-                                   NULL}); /* round(0.92 x 12) = 11 */
+    still_ok((const char *const[]){"still", TINY, "--at", "0.92", "-o", OUT_DIR "/last.png",
+                                   "--quiet", NULL}); /* round(0.92 x 12) = 11 */
     size_t n1, n2;
     char *late = read_file(OUT_DIR "/late.png", &n1), *last = read_file(OUT_DIR "/last.png", &n2);
     assert_non_null(late);
@@ -255,7 +248,7 @@ static void test_existing_output_is_kept(void **state)
     char *text = read_file(out, NULL);
     assert_string_equal(text, "keep me");
     free(text);
-    still_ok((const char *const[]){"still", TINY, "--at", "0", "-o", out, "-y", "-q", NULL});
+    still_ok((const char *const[]){"still", TINY, "--at", "0", "-o", out, "-y", "--quiet", NULL});
     assert_png_size(out, WIDTH, HEIGHT);
     assert_no_part_files();
 }

@@ -28,7 +28,7 @@
 #define H 180
 #define FPS 30
 #define MP4_FRAMES 12
-#define PAD 24 /* extra bytes per row, so a stride != 4 * width is exercised */
+#define PAD 24        /* extra bytes per row, so a stride != 4 * width is exercised */
 #define TOLERANCE 6.0 /* of 255, per channel, for the lossy MP4 round trip */
 
 /* ---- files --------------------------------------------------------------- */
@@ -102,7 +102,7 @@ typedef struct rgb8 {
 
 /* Twelve distinct colours, well inside the gamut so nothing clips. */
 static const rgb8 palette[MP4_FRAMES] = {
-    {200, 40, 60},  {40, 180, 90},  {50, 80, 200},  {220, 200, 40},
+    {200, 40, 60},  {40, 180, 90},   {50, 80, 200},  {220, 200, 40},
     {30, 30, 30},   {230, 230, 230}, {140, 60, 170}, {20, 160, 170},
     {240, 130, 30}, {100, 100, 100}, {90, 200, 220}, {170, 110, 80},
 };
@@ -135,8 +135,14 @@ static void fill_pattern(uint8_t *buf, int width, int height, int stride, int fr
 
 static sk_sink_options mp4_options(const char *path)
 {
-    return (sk_sink_options){.path = path, .format = SK_FORMAT_MP4, .width = W, .height = H,
-                             .fps = FPS, .crf = 18, .preset = "veryfast"};
+    return (sk_sink_options){.path = path,
+                             .format = SK_FORMAT_MP4,
+                             .width = W,
+                             .height = H,
+                             .fps = FPS,
+                             .crf = 18,
+                             .preset = "veryfast",
+                             .png_compression = -1};
 }
 
 /* Opens an MP4 sink and writes n solid frames from the palette. */
@@ -190,6 +196,76 @@ static void test_format_mp4(void **state)
     expect_format("out/100%.mp4", SK_FORMAT_MP4); /* no %d: the % is just a character */
 }
 
+static void test_format_video_and_gif(void **state)
+{
+    (void)state;
+    expect_format("out/intro.webm", SK_FORMAT_WEBM);
+    expect_format("out/intro.MOV", SK_FORMAT_MOV);
+    expect_format("out/intro.gif", SK_FORMAT_GIF);
+    expect_bad_path("out/f_%03d.gif"); /* a GIF is one file */
+    expect_bad_path("out/intro.webm.part");
+}
+
+static void expect_named(const char *name, const char *path, sk_format want)
+{
+    sk_error err = {0};
+    sk_format got = (sk_format)-1;
+    if (sk_format_from_name(name, path, &got, &err) != SK_OK)
+        fail_msg("--format %s -o %s: %s", name, path, err.message);
+    assert_int_equal(got, want);
+    assert_string_equal(sk_format_name(got), name);
+}
+
+static void expect_named_refused(const char *name, const char *path, const char *message)
+{
+    sk_error err = {0};
+    sk_format got;
+    assert_int_equal(sk_format_from_name(name, path, &got, &err), SK_EINPUT);
+    assert_string_equal(err.message, message);
+}
+
+static void test_format_by_name(void **state)
+{
+    (void)state;
+    expect_named("mp4", "out/x.mp4", SK_FORMAT_MP4);
+    expect_named("webm", "out/clip", SK_FORMAT_WEBM); /* no extension: the name decides */
+    expect_named("mov", "out/clip.video", SK_FORMAT_MOV);
+    expect_named("gif", "out/clip.GIF", SK_FORMAT_GIF);
+    expect_named("png", "out/f_%04d.png", SK_FORMAT_PNG_SEQUENCE);
+    expect_named("png", "out/f_%04d", SK_FORMAT_PNG_SEQUENCE);
+    expect_named("raw", "out/frames.raw", SK_FORMAT_RAW);
+    expect_named("raw", "-", SK_FORMAT_RAW);
+    expect_named_refused("avi", "out/x.avi",
+                         "--format: expected mp4, webm, mov, gif, png or raw, found 'avi'");
+    expect_named_refused("MP4", "out/x.mp4",
+                         "--format: expected mp4, webm, mov, gif, png or raw, found 'MP4'");
+    expect_named_refused("gif", "out/x.mp4",
+                         "out/x.mp4: the extension says mp4 but --format says gif");
+    expect_named_refused("webm", "out/x.bgra",
+                         "out/x.bgra: the extension says raw but --format says webm");
+    expect_named_refused("mp4", "-", "-: standard output takes raw frames only, not --format mp4");
+    expect_named_refused("png", "out/frame",
+                         "out/frame: a PNG pattern needs a frame number: %d, %5d or %05d "
+                         "(%% is a literal %)");
+}
+
+static void test_codec_names(void **state)
+{
+    (void)state;
+    const char *names[] = {"h264", "h265", "vp9", "prores"};
+    const sk_codec codecs[] = {SK_CODEC_H264, SK_CODEC_H265, SK_CODEC_VP9, SK_CODEC_PRORES};
+    for (int i = 0; i < 4; i++) {
+        sk_codec got = SK_CODEC_DEFAULT;
+        assert_true(sk_codec_from_name(names[i], &got));
+        assert_int_equal(got, codecs[i]);
+    }
+    sk_codec untouched = SK_CODEC_H265;
+    assert_false(sk_codec_from_name("hevc", &untouched));
+    assert_false(sk_codec_from_name("", &untouched));
+    assert_false(sk_codec_from_name("H264", &untouched));
+    assert_int_equal(untouched, SK_CODEC_H265);
+}
+
 static void test_format_png_sequence(void **state)
 {
     (void)state;
@@ -205,30 +281,33 @@ static void test_format_rejects(void **state)
     (void)state;
     sk_error err = {0};
     sk_format got;
-    assert_int_equal(sk_format_from_path("out/intro.mov", &got, &err), SK_EINPUT);
+    assert_int_equal(sk_format_from_path("out/intro.avi", &got, &err), SK_EINPUT);
     assert_string_equal(err.message,
-                        "out/intro.mov: cannot tell the output format from the extension; "
-                        "use .mp4, .bgra or .raw (raw frames; - for standard output), "
-                        "or a PNG pattern like out/f_%05d.png");
+                        "out/intro.avi: cannot tell the output format from the extension; "
+                        "use .mp4, .webm, .mov, .gif, .bgra or .raw (raw frames; - for "
+                        "standard output), or a PNG pattern like out/f_%05d.png");
     expect_bad_path("out/intro");
     expect_bad_path("out/intro.mp4.tmp");
-    expect_bad_path("out/frame.png");     /* a PNG needs a frame number */
-    expect_bad_path("out/100%%.png");     /* %% alone is not a frame number */
-    expect_bad_path("out/f_%s.png");      /* not an integer */
-    expect_bad_path("out/f_%d_%d.png");   /* two numbers */
-    expect_bad_path("out/f_%ld.png");     /* length modifiers are not ours to pass on */
+    expect_bad_path("out/frame.png");   /* a PNG needs a frame number */
+    expect_bad_path("out/100%%.png");   /* %% alone is not a frame number */
+    expect_bad_path("out/f_%s.png");    /* not an integer */
+    expect_bad_path("out/f_%d_%d.png"); /* two numbers */
+    expect_bad_path("out/f_%ld.png");   /* length modifiers are not ours to pass on */
     expect_bad_path("out/f_%-5d.png");
     expect_bad_path("out/f_%.3d.png");
-    expect_bad_path("out/f_%123d.png");   /* absurd width */
-    expect_bad_path("out/f_%d%.png");     /* a stray % */
-    expect_bad_path("out/f_%05d.jpg");    /* a pattern, but not for PNG */
-    expect_bad_path("out/f_%05d.mp4");    /* an MP4 is one file */
+    expect_bad_path("out/f_%123d.png"); /* absurd width */
+    expect_bad_path("out/f_%d%.png");   /* a stray % */
+    expect_bad_path("out/f_%05d.jpg");  /* a pattern, but not for PNG */
+    expect_bad_path("out/f_%05d.mp4");  /* an MP4 is one file */
 }
 
 static void test_needs_even_size(void **state)
 {
     (void)state;
     assert_true(sk_format_needs_even_size(SK_FORMAT_MP4));
+    assert_true(sk_format_needs_even_size(SK_FORMAT_WEBM)); /* 4:2:0 */
+    assert_true(sk_format_needs_even_size(SK_FORMAT_MOV));  /* 4:2:2 halves the width */
+    assert_false(sk_format_needs_even_size(SK_FORMAT_GIF));
     assert_false(sk_format_needs_even_size(SK_FORMAT_PNG_SEQUENCE));
 }
 
@@ -254,8 +333,7 @@ static void test_frame_paths(void **state)
     expect_frame_path(SK_FORMAT_PNG_SEQUENCE, "f_%03d.png", 12345, "f_12345.png");
     expect_frame_path(SK_FORMAT_PNG_SEQUENCE, "f_%d.png", 0, "f_0.png");
     /* beyond INT_MAX: the index is 64-bit even though the pattern says %d */
-    expect_frame_path(SK_FORMAT_PNG_SEQUENCE, "f_%d.png", INT64_C(5000000000),
-                      "f_5000000000.png");
+    expect_frame_path(SK_FORMAT_PNG_SEQUENCE, "f_%d.png", INT64_C(5000000000), "f_5000000000.png");
 }
 
 static void test_frame_path_errors(void **state)
@@ -385,8 +463,7 @@ static void check_frame_colour(const AVFrame *f, int index)
     double expect[3] = {want.r, want.g, want.b};
     for (int c = 0; c < 3; c++)
         if (fabs(rgb[c] - expect[c]) > TOLERANCE)
-            fail_msg("frame %d channel %d: decoded %.1f, wrote %.0f", index, c, rgb[c],
-                     expect[c]);
+            fail_msg("frame %d channel %d: decoded %.1f, wrote %.0f", index, c, rgb[c], expect[c]);
 }
 
 static void check_stream(const AVStream *st)
@@ -493,7 +570,7 @@ static void test_mp4_bad_options(void **state)
     sk_sink_options bad[5];
     for (int i = 0; i < 5; i++)
         bad[i] = mp4_options(path);
-    bad[0].crf = -1;
+    bad[0].crf = -2; /* -1 is the codec's default */
     bad[1].crf = 52;
     bad[2].preset = "veryfastt";
     bad[3].fps = 0;
@@ -519,6 +596,8 @@ static void test_missing_directory(void **state)
     snprintf(png, sizeof png, "%s/f_%%03d.png", missing);
     sk_sink_options o[2] = {mp4_options(mp4), mp4_options(png)};
     o[1].format = SK_FORMAT_PNG_SEQUENCE;
+    o[1].crf = -1; /* a PNG sequence takes neither */
+    o[1].preset = NULL;
     for (int i = 0; i < 2; i++) {
         sk_sink *sink = NULL;
         sk_error err = {0};
@@ -652,10 +731,22 @@ static void check_png(const char *path, int frame)
             rgb8 c = pattern_pixel(x, y, frame);
             uint32_t want = (uint32_t)c.r << 16 | (uint32_t)c.g << 8 | c.b;
             if ((got & 0xffffff) != want)
-                fail_msg("%s (%d,%d): got %06x, wrote %06x", path, x, y,
-                         (unsigned)(got & 0xffffff), (unsigned)want);
+                fail_msg("%s (%d,%d): got %06x, wrote %06x", path, x, y, (unsigned)(got & 0xffffff),
+                         (unsigned)want);
         }
     cairo_surface_destroy(s);
+}
+
+/* A PNG sequence with every option at its default. */
+static sk_sink_options png_options(const char *pattern)
+{
+    return (sk_sink_options){.path = pattern,
+                             .format = SK_FORMAT_PNG_SEQUENCE,
+                             .crf = -1,
+                             .png_compression = -1,
+                             .width = PNG_W,
+                             .height = PNG_H,
+                             .fps = FPS};
 }
 
 static void test_png_sequence(void **state)
@@ -664,8 +755,7 @@ static void test_png_sequence(void **state)
     char dir[512], pattern[600], path[620];
     fresh_dir(dir, sizeof dir, "png");
     snprintf(pattern, sizeof pattern, "%s/f_%%03d.png", dir);
-    sk_sink_options o = {.path = pattern, .format = SK_FORMAT_PNG_SEQUENCE, .width = PNG_W,
-                         .height = PNG_H, .fps = FPS};
+    sk_sink_options o = png_options(pattern);
     sk_sink *sink = NULL;
     sk_error err = {0};
     if (sk_sink_open(&o, &sink, &err) != SK_OK)
@@ -704,8 +794,7 @@ static void test_png_frame_failure(void **state)
     snprintf(pattern, sizeof pattern, "%s/f_%%d.png", dir);
     snprintf(blocked, sizeof blocked, "%s/f_1.png", dir);
     assert_int_equal(mkdir(blocked, 0777), 0);
-    sk_sink_options o = {.path = pattern, .format = SK_FORMAT_PNG_SEQUENCE, .width = PNG_W,
-                         .height = PNG_H, .fps = FPS};
+    sk_sink_options o = png_options(pattern);
     sk_sink *sink = NULL;
     sk_error err = {0};
     assert_int_equal(sk_sink_open(&o, &sink, &err), SK_OK);
@@ -745,8 +834,13 @@ static void test_raw_packs_rows(void **state)
     char dir[512], path[600];
     fresh_dir(dir, sizeof dir, "raw");
     snprintf(path, sizeof path, "%s/clip.bgra", dir);
-    sk_sink_options o = {.path = path, .format = SK_FORMAT_RAW, .width = RW, .height = RH,
-                         .fps = FPS};
+    sk_sink_options o = {.path = path,
+                         .format = SK_FORMAT_RAW,
+                         .width = RW,
+                         .height = RH,
+                         .fps = FPS,
+                         .crf = -1,
+                         .png_compression = -1};
     sk_sink *sink = NULL;
     sk_error err = {0};
     if (sk_sink_open(&o, &sink, &err) != SK_OK)
@@ -794,6 +888,9 @@ int main(void)
     av_log_set_level(AV_LOG_WARNING); /* x264's statistics are noise here */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format_mp4),
+        cmocka_unit_test(test_format_video_and_gif),
+        cmocka_unit_test(test_format_by_name),
+        cmocka_unit_test(test_codec_names),
         cmocka_unit_test(test_format_png_sequence),
         cmocka_unit_test(test_format_rejects),
         cmocka_unit_test(test_needs_even_size),

@@ -305,7 +305,7 @@ static void test_binary_still_from_cache(void **state)
         if (i == 1)
             setenv("PATH", EMPTY_BIN, 1);
         run_result r = run_softknn((const char *const[]){"still", scenes[i], "--at", "1", "-o",
-                                                         outs[i], "-y", "-q", NULL});
+                                                         outs[i], "-y", "--quiet", NULL});
         restore_path();
         if (r.exit_code != 0)
             fail_msg("still %s: %s", scenes[i], r.err);

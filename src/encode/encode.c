@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libavutil/dict.h>
 #include <libavutil/error.h>
 #include <libavutil/log.h>
 
@@ -24,20 +25,35 @@
 
 /* One row per output format; adding a format is a row plus a backend. */
 typedef struct format_row {
-    const char *extension; /* matched case-insensitively at the end of the path */
-    const char *name;      /* for messages */
-    bool sequence;         /* one file per frame, named by a %d pattern */
-    bool needs_even_size;  /* 4:2:0 chroma subsampling halves both sides */
+    const char *short_name; /* for --format */
+    const char *extension;  /* matched case-insensitively at the end of the path */
+    const char *name;       /* for messages */
+    bool sequence;          /* one file per frame, named by a %d pattern */
+    bool needs_even_size;   /* 4:2:0 (or 4:2:2) chroma subsampling halves a side */
+    bool alpha;             /* can keep the frame's alpha (--transparent) */
     const sk_sink_ops *ops;
     const char *other_extension; /* a second name for the same format, or NULL */
 } format_row;
 
 static const format_row formats[] = {
-    [SK_FORMAT_MP4] = {".mp4", "MP4 (H.264, yuv420p)", false, true, &sk_mp4_sink_ops},
-    [SK_FORMAT_PNG_SEQUENCE] = {".png", "PNG sequence", true, false, &sk_png_sink_ops},
-    [SK_FORMAT_RAW] = {".bgra", "raw BGRA frames", false, false, &sk_raw_sink_ops, ".raw"},
+    [SK_FORMAT_MP4] = {"mp4", ".mp4", "MP4 (H.264/H.265)", false, true, false, &sk_video_sink_ops},
+    [SK_FORMAT_WEBM] = {"webm", ".webm", "WebM (VP9)", false, true, true, &sk_video_sink_ops},
+    [SK_FORMAT_MOV] = {"mov", ".mov", "MOV (ProRes)", false, true, true, &sk_video_sink_ops},
+    [SK_FORMAT_GIF] = {"gif", ".gif", "GIF", false, false, false, &sk_gif_sink_ops},
+    [SK_FORMAT_PNG_SEQUENCE] = {"png", ".png", "a PNG sequence", true, false, true,
+                                &sk_png_sink_ops},
+    [SK_FORMAT_RAW] = {"raw", ".bgra", "raw BGRA frames", false, false, false, &sk_raw_sink_ops,
+                       ".raw"},
 };
 #define FORMAT_COUNT (sizeof formats / sizeof formats[0])
+
+/* --codec names, indexed by sk_codec. */
+static const char *const codec_names[] = {
+    [SK_CODEC_H264] = "h264",
+    [SK_CODEC_H265] = "h265",
+    [SK_CODEC_VP9] = "vp9",
+    [SK_CODEC_PRORES] = "prores",
+};
 
 static const format_row *row_of(sk_format format)
 {
@@ -169,6 +185,13 @@ static sk_status expand_pattern(const char *path, int64_t frame, char *out, size
     return SK_OK;
 }
 
+/* Whether a PNG pattern is well formed (expanding it for frame 0). */
+static sk_status check_pattern(const char *path, sk_error *err)
+{
+    char scratch[PATH_BYTES];
+    return expand_pattern(path, 0, scratch, sizeof scratch, err);
+}
+
 /* ---- formats ------------------------------------------------------------- */
 
 bool sk_ends_with_ci(const char *s, const char *suffix)
@@ -205,14 +228,10 @@ sk_status sk_format_from_path(const char *path, sk_format *format, sk_error *err
             continue;
         if (pattern && !formats[i].sequence)
             break; /* x_%d.mp4: a pattern, but not for a sequence format */
-        if (formats[i].sequence) {
-            char scratch[PATH_BYTES];
-            sk_status status = expand_pattern(path, 0, scratch, sizeof scratch, err);
-            if (status != SK_OK)
-                return status;
-        }
-        *format = (sk_format)i;
-        return SK_OK;
+        sk_status status = formats[i].sequence ? check_pattern(path, err) : SK_OK;
+        if (status == SK_OK)
+            *format = (sk_format)i;
+        return status;
     }
     if (pattern)
         return sk_error_set(err, SK_EINPUT,
@@ -221,9 +240,46 @@ sk_status sk_format_from_path(const char *path, sk_format *format, sk_error *err
                             path);
     return sk_error_set(err, SK_EINPUT,
                         "%s: cannot tell the output format from the extension; use .mp4, "
-                        ".bgra or .raw (raw frames; - for standard output), "
+                        ".webm, .mov, .gif, .bgra or .raw (raw frames; - for standard output), "
                         "or a PNG pattern like out/f_%%05d.png",
                         path);
+}
+
+sk_status sk_format_from_name(const char *name, const char *path, sk_format *format, sk_error *err)
+{
+    size_t i = 0;
+    while (i < FORMAT_COUNT && strcmp(name, formats[i].short_name) != 0)
+        i++;
+    if (i == FORMAT_COUNT)
+        return sk_error_set(err, SK_EINPUT,
+                            "--format: expected mp4, webm, mov, gif, png or raw, found '%s'", name);
+    if (sk_path_is_stdout(path) && formats[i].ops != &sk_raw_sink_ops)
+        return sk_error_set(err, SK_EINPUT,
+                            "-: standard output takes raw frames only, not --format %s", name);
+    for (size_t j = 0; j < FORMAT_COUNT; j++)
+        if (j != i && has_extension(path, &formats[j]))
+            return sk_error_set(err, SK_EINPUT, "%s: the extension says %s but --format says %s",
+                                path, formats[j].short_name, name);
+    sk_status status = formats[i].sequence ? check_pattern(path, err) : SK_OK;
+    if (status == SK_OK)
+        *format = (sk_format)i;
+    return status;
+}
+
+const char *sk_format_name(sk_format format)
+{
+    const format_row *row = row_of(format);
+    return row ? row->short_name : "unknown";
+}
+
+bool sk_codec_from_name(const char *name, sk_codec *codec)
+{
+    for (size_t i = 0; i < sizeof codec_names / sizeof codec_names[0]; i++)
+        if (codec_names[i] && strcmp(name, codec_names[i]) == 0) {
+            *codec = (sk_codec)i;
+            return true;
+        }
+    return false;
 }
 
 bool sk_format_needs_even_size(sk_format format)
@@ -269,6 +325,34 @@ struct sk_sink {
     sink_state state; /* sticky: after a failure every call refuses */
 };
 
+/* An option given for a format it does not apply to is the user's mistake,
+ * not something to ignore silently. (Which codec a container takes, and
+ * whether a codec has a crf or presets, are the video backend's to check.) */
+static sk_status check_applicable(const sk_sink_options *o, const format_row *row, sk_error *err)
+{
+    const char *option = NULL;
+    if (o->transparent && !row->alpha)
+        return sk_error_set(err, SK_EINPUT,
+                            "%s: --transparent needs an output that keeps alpha: .webm, .mov or "
+                            "a PNG sequence; %s has none",
+                            o->path, row->name);
+    bool video = row->ops == &sk_video_sink_ops;
+    if (!video && o->crf >= 0)
+        option = "--crf";
+    else if (!video && o->preset)
+        option = "--preset";
+    else if (!video && o->codec != SK_CODEC_DEFAULT)
+        option = "--codec";
+    else if (o->format != SK_FORMAT_GIF && o->gif_width > 0)
+        option = "--gif-width";
+    else if (o->format != SK_FORMAT_PNG_SEQUENCE && o->png_compression >= 0)
+        option = "--png-compression";
+    if (option)
+        return sk_error_set(err, SK_EINPUT, "%s: %s does not apply to %s; leave it out", o->path,
+                            option, row->name);
+    return SK_OK;
+}
+
 static sk_status check_options(const sk_sink_options *o, const format_row *row, sk_error *err)
 {
     if (o->width <= 0 || o->height <= 0 || o->width > MAX_SIDE || o->height > MAX_SIDE)
@@ -279,11 +363,10 @@ static sk_status check_options(const sk_sink_options *o, const format_row *row, 
                             o->path, row->name, o->width, o->height);
     if (o->fps <= 0)
         return sk_error_set(err, SK_EINPUT, "%s: frame rate %d must be positive", o->path, o->fps);
-    if (row->sequence) {
-        char scratch[PATH_BYTES];
-        return expand_pattern(o->path, 0, scratch, sizeof scratch, err);
-    }
-    return SK_OK;
+    sk_status status = check_applicable(o, row, err);
+    if (status != SK_OK)
+        return status;
+    return row->sequence ? check_pattern(o->path, err) : SK_OK;
 }
 
 sk_status sk_sink_open(const sk_sink_options *options, sk_sink **out, sk_error *err)
@@ -494,4 +577,119 @@ sk_status sk_av_convert(struct SwsContext *sws, const uint8_t *bgra, int stride,
         return sk_error_set(err, SK_ERUNTIME, "%s: pixel conversion gave %d rows of %d", path, rc,
                             frame->height);
     return SK_OK;
+}
+
+/* Straight = premultiplied x 255 / alpha, rounded; fully transparent pixels
+ * stay all zero. */
+static void unpremultiply(const uint8_t *src, int stride, uint8_t *dst, int width, int height)
+{
+    for (int y = 0; y < height; y++) {
+        const uint8_t *in = src + (size_t)y * stride;
+        uint8_t *out = dst + (size_t)y * 4 * width;
+        for (int x = 0; x < 4 * width; x += 4) {
+            unsigned a = in[x + 3];
+            for (int c = 0; c < 3; c++)
+                out[x + c] = a == 0 ? 0 : a == 255 ? in[x + c] : (in[x + c] * 255u + a / 2) / a;
+            out[x + 3] = (uint8_t)a;
+        }
+    }
+}
+
+sk_status sk_av_convert_straight(struct SwsContext *sws, const uint8_t *bgra, int stride,
+                                 uint8_t **scratch, AVFrame *frame, const char *path, sk_error *err)
+{
+    if (!*scratch && !(*scratch = malloc((size_t)4 * frame->width * frame->height)))
+        return sk_error_nomem(err);
+    unpremultiply(bgra, stride, *scratch, frame->width, frame->height);
+    return sk_av_convert(sws, *scratch, 4 * frame->width, frame, path, err);
+}
+
+/* ---- container files ----------------------------------------------------- */
+
+sk_status sk_av_output_open(sk_av_output *out, const char *muxer, const char *path, sk_error *err)
+{
+    out->path = path;
+    /* Created, then reopened by name through avio_open at start. */
+    sk_status status = sk_tempfile_create(&out->tmp, path, err);
+    if (status == SK_OK)
+        status = sk_tempfile_close(&out->tmp, path, err);
+    if (status != SK_OK)
+        return status;
+    /* The muxer by name: the temporary name ends in .part. */
+    int rc = avformat_alloc_output_context2(&out->mux, NULL, muxer, out->tmp.path);
+    if (rc < 0)
+        return sk_av_error(err, path, "cannot set up the muxer", rc);
+    if (!(out->stream = avformat_new_stream(out->mux, NULL)))
+        return sk_error_nomem(err);
+    return SK_OK;
+}
+
+sk_status sk_av_output_start(sk_av_output *out, const char *key, const char *value, sk_error *err)
+{
+    int rc = avio_open(&out->mux->pb, out->tmp.path, AVIO_FLAG_WRITE);
+    if (rc < 0)
+        return sk_av_error(err, out->path, "cannot open the temporary file", rc);
+    AVDictionary *options = NULL;
+    if (key)
+        rc = av_dict_set(&options, key, value, 0);
+    if (rc >= 0)
+        rc = avformat_write_header(out->mux, &options);
+    int ignored = av_dict_count(options); /* what the muxer did not take */
+    av_dict_free(&options);
+    if (rc < 0)
+        return sk_av_error(err, out->path, "cannot write the header", rc);
+    if (ignored > 0)
+        return sk_error_set(err, SK_ERUNTIME, "%s: the muxer ignored %s=%s", out->path, key, value);
+    return SK_OK;
+}
+
+sk_status sk_av_output_start_video(sk_av_output *out, sk_format format, sk_error *err)
+{
+    if (format == SK_FORMAT_WEBM)
+        return sk_av_output_start(out, "default_mode", "infer_no_subs", err);
+    return sk_av_output_start(out, "movflags", "+faststart", err);
+}
+
+sk_status sk_av_output_mux_ready(sk_av_output *out, AVCodecContext *encoder, AVPacket *packet,
+                                 sk_error *err)
+{
+    for (;;) {
+        int rc = avcodec_receive_packet(encoder, packet);
+        if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
+            return SK_OK;
+        if (rc < 0)
+            return sk_av_error(err, out->path, "cannot encode", rc);
+        av_packet_rescale_ts(packet, encoder->time_base, out->stream->time_base);
+        packet->stream_index = out->stream->index;
+        /* Takes the packet's contents and leaves it empty for the next one. */
+        rc = av_interleaved_write_frame(out->mux, packet);
+        /* avio keeps a failed write (a full disk) in pb->error rather than
+         * returning it: look, so the render stops now, not at the trailer. */
+        if (rc >= 0 && out->mux->pb->error < 0)
+            rc = out->mux->pb->error;
+        if (rc < 0)
+            return sk_av_error(err, out->path, "cannot write", rc);
+    }
+}
+
+sk_status sk_av_output_finish(sk_av_output *out, sk_error *err)
+{
+    int rc = av_write_trailer(out->mux); /* with faststart, rewrites moov first */
+    if (rc < 0)
+        return sk_av_error(err, out->path, "cannot write the index", rc);
+    rc = avio_closep(&out->mux->pb);
+    if (rc < 0)
+        return sk_av_error(err, out->path, "cannot write", rc);
+    return sk_tempfile_commit(&out->tmp, out->path, err);
+}
+
+void sk_av_output_free(sk_av_output *out)
+{
+    if (out->mux) {
+        avio_closep(&out->mux->pb); /* no trailer: the file is being dropped */
+        avformat_free_context(out->mux);
+        out->mux = NULL;
+        out->stream = NULL;
+    }
+    sk_tempfile_abandon(&out->tmp); /* no-op once finish() renamed it */
 }

@@ -181,8 +181,8 @@ static sk_status write_caption(sk_mux_extras *x, int index, const sk_timed_text 
 
 /* libavformat has no public call to add a chapter; the context owns the
  * array and frees each chapter and its metadata (avformat_free_context). */
-static sk_status add_chapter(AVFormatContext *mux, int id, const sk_timed_text *section,
-                             sk_error *err)
+sk_status sk_mux_add_chapter(AVFormatContext *mux, int id, double start, double end,
+                             const char *title, sk_error *err)
 {
     AVChapter **grown = av_realloc_array(mux->chapters, mux->nb_chapters + 1, sizeof *grown);
     if (!grown)
@@ -193,9 +193,9 @@ static sk_status add_chapter(AVFormatContext *mux, int id, const sk_timed_text *
         return sk_error_nomem(err);
     chapter->id = id;
     chapter->time_base = MILLISECONDS;
-    chapter->start = to_ms(section->start);
-    chapter->end = to_ms(section->end);
-    if (av_dict_set(&chapter->metadata, "title", section->text, 0) < 0) {
+    chapter->start = to_ms(start);
+    chapter->end = to_ms(end);
+    if (av_dict_set(&chapter->metadata, "title", title, 0) < 0) {
         av_free(chapter);
         return sk_error_nomem(err);
     }
@@ -224,7 +224,8 @@ sk_status sk_mux_extras_open(AVFormatContext *mux, const sk_extras *extras, cons
         status = open_subtitle_encoder(x, row->subtitle_encoder, err);
     for (int i = 0; status == SK_OK && extras && row && row->chapters && i < extras->chapter_count;
          i++)
-        status = add_chapter(mux, i + 1, &extras->chapters[i], err);
+        status = sk_mux_add_chapter(mux, i + 1, extras->chapters[i].start, extras->chapters[i].end,
+                                    extras->chapters[i].text, err);
     if (status == SK_OK && extras && row && row->audio_encoder && extras->audio_path)
         status = sk_audio_track_open(mux, row->audio_encoder, extras, path, &x->audio, err);
     if (status != SK_OK) {

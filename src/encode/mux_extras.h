@@ -1,5 +1,5 @@
 /* mux_extras.h — private to encode/: the hook by which any container sink
- * (MP4 now; WebM, MOV later) adds a scene's extras to its muxer.
+ * (mp4, webm, mov: video.c) adds a scene's extras to its muxer.
  *
  *   sk_mux_extras_open()   after the video stream is added and before
  *                          avformat_write_header: adds a subtitle stream,
@@ -41,6 +41,11 @@ sk_status sk_mux_extras_write_until(sk_mux_extras *x, double until, sk_error *er
 sk_status sk_mux_extras_write(sk_mux_extras *x, sk_error *err);
 
 void sk_mux_extras_free(sk_mux_extras *x);
+
+/* Adds a chapter from start to end (seconds) to mux, before its header
+ * (concat.c joins the parts' chapters with it). */
+sk_status sk_mux_add_chapter(AVFormatContext *mux, int id, double start, double end,
+                             const char *title, sk_error *err);
 
 /* ---- cues (cues.c) ------------------------------------------------------ */
 

@@ -6,7 +6,9 @@
  *
  * Pixels go out as RGB24: our frames are opaque, so premultiplied BGRA is
  * plain BGRA and dropping alpha loses nothing; RGB24 is also 3/4 of the
- * bytes to compress. swscale does the exact byte shuffle (no scaling). */
+ * bytes to compress. With --transparent they go out as RGBA with straight
+ * alpha, as PNG defines it. swscale does the exact byte shuffle (no
+ * scaling). */
 #include <stdlib.h>
 
 #include <libavcodec/avcodec.h>
@@ -26,7 +28,8 @@
  * 1-3 share zlib's fast strategy, so 1 buys no speed over 3. Flat and
  * smooth frames compress best unfiltered: at level 3 no filter beat "none"
  * on any of the three. */
-#define PNG_COMPRESSION_LEVEL 3
+#define PNG_DEFAULT_COMPRESSION 3
+#define PNG_COMPRESSION_MAX 9 /* zlib's best */
 #define PNG_PREDICTION "none"
 /* Bytes for one frame's file name (Linux's PATH_MAX). */
 #define PNG_PATH_BYTES 4096
@@ -34,6 +37,8 @@
 typedef struct png_sink {
     const char *pattern; /* borrowed from the sink (see sinks.h) */
     int width, height, fps;
+    int compression;  /* zlib level 0..9 */
+    bool transparent; /* RGBA with straight alpha, else RGB24 */
 } png_sink;
 
 /* One frame converted and compressed, by whichever thread fills it: PNG
@@ -43,9 +48,16 @@ typedef struct png_frame {
     const char *pattern;
     AVCodecContext *encoder;
     struct SwsContext *sws;
-    AVFrame *frame;   /* rgb24 */
-    AVPacket *packet; /* the compressed file, until frame_write saves it */
+    AVFrame *frame;    /* rgb24 or rgba */
+    AVPacket *packet;  /* the compressed file, until frame_write saves it */
+    uint8_t *straight; /* straight-alpha scratch image, only with --transparent */
+    bool transparent;
 } png_frame;
+
+static enum AVPixelFormat pixel_format(const png_frame *f)
+{
+    return f->transparent ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24;
+}
 
 static sk_status open_encoder(png_frame *s, const png_sink *o, sk_error *err)
 {
@@ -57,9 +69,9 @@ static sk_status open_encoder(png_frame *s, const png_sink *o, sk_error *err)
         return sk_error_nomem(err);
     s->encoder->width = o->width;
     s->encoder->height = o->height;
-    s->encoder->pix_fmt = AV_PIX_FMT_RGB24;
+    s->encoder->pix_fmt = pixel_format(s);
     s->encoder->time_base = (AVRational){1, o->fps}; /* required, though unused */
-    s->encoder->compression_level = PNG_COMPRESSION_LEVEL;
+    s->encoder->compression_level = o->compression;
     /* One thread: with frame threading each packet would come out frames
      * later, and fill() must hold the frame's file when it returns.
      * Parallelism comes from the frames' own threads. */
@@ -75,12 +87,11 @@ static sk_status open_encoder(png_frame *s, const png_sink *o, sk_error *err)
 
 static sk_status open_converter(png_frame *s, int width, int height, sk_error *err)
 {
-    s->sws = sws_getContext(width, height, AV_PIX_FMT_BGRA, width, height, AV_PIX_FMT_RGB24,
+    s->sws = sws_getContext(width, height, AV_PIX_FMT_BGRA, width, height, pixel_format(s),
                             SWS_POINT, NULL, NULL, NULL);
     if (!s->sws)
-        return sk_error_set(err, SK_ERUNTIME, "%s: cannot set up BGRA to RGB24 conversion",
-                            s->pattern);
-    return sk_av_frame_new(AV_PIX_FMT_RGB24, width, height, &s->frame, s->pattern, err);
+        return sk_error_set(err, SK_ERUNTIME, "%s: cannot set up the BGRA conversion", s->pattern);
+    return sk_av_frame_new(pixel_format(s), width, height, &s->frame, s->pattern, err);
 }
 
 /* Creates and removes a temporary file in the sequence's directory, so that
@@ -102,10 +113,14 @@ static void png_free(void *state)
 
 static sk_status png_open(const sk_sink_options *o, void **state, sk_error *err)
 {
+    if (o->png_compression < -1 || o->png_compression > PNG_COMPRESSION_MAX)
+        return sk_error_set(err, SK_EINPUT, "%s: png compression %d is outside 0..%d", o->path,
+                            o->png_compression, PNG_COMPRESSION_MAX);
     png_sink *s = calloc(1, sizeof *s);
     if (!s)
         return sk_error_nomem(err);
-    *s = (png_sink){o->path, o->width, o->height, o->fps};
+    int compression = o->png_compression >= 0 ? o->png_compression : PNG_DEFAULT_COMPRESSION;
+    *s = (png_sink){o->path, o->width, o->height, o->fps, compression, o->transparent};
     sk_status status = probe_directory(s, err);
     if (status != SK_OK) {
         png_free(s);
@@ -121,6 +136,7 @@ static void png_frame_free(void *state)
     if (!f)
         return;
     sk_av_release(&f->encoder, &f->sws, &f->frame, &f->packet);
+    free(f->straight);
     free(f);
 }
 
@@ -131,6 +147,7 @@ static sk_status png_frame_new(void *state, void **out, sk_error *err)
     if (!f)
         return sk_error_nomem(err);
     f->pattern = s->pattern;
+    f->transparent = s->transparent;
     sk_status status = open_encoder(f, s, err);
     if (status == SK_OK)
         status = open_converter(f, s->width, s->height, err);
@@ -149,7 +166,10 @@ static sk_status png_frame_fill(void *state, const uint8_t *bgra, int stride, sk
 {
     png_frame *f = state;
     av_packet_unref(f->packet);
-    sk_status status = sk_av_convert(f->sws, bgra, stride, f->frame, f->pattern, err);
+    sk_status status =
+        f->transparent
+            ? sk_av_convert_straight(f->sws, bgra, stride, &f->straight, f->frame, f->pattern, err)
+            : sk_av_convert(f->sws, bgra, stride, f->frame, f->pattern, err);
     if (status != SK_OK)
         return status;
     int rc = avcodec_send_frame(f->encoder, f->frame);

@@ -11,10 +11,12 @@
 #include <stdint.h>
 
 #include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
 #include <libavutil/frame.h>
 #include <libswscale/swscale.h>
 
 #include "encode.h"
+#include "../fileio/fileio.h"
 
 typedef struct sk_sink_ops {
     /* Opens the backend. options->path is the sink's own copy and stays
@@ -41,7 +43,8 @@ typedef struct sk_sink_ops {
     void (*frame_free)(void *frame);
 } sk_sink_ops;
 
-extern const sk_sink_ops sk_mp4_sink_ops;
+extern const sk_sink_ops sk_video_sink_ops; /* mp4, webm, mov (video.c) */
+extern const sk_sink_ops sk_gif_sink_ops;
 extern const sk_sink_ops sk_png_sink_ops;
 extern const sk_sink_ops sk_raw_sink_ops;
 
@@ -60,6 +63,58 @@ sk_status sk_av_frame_new(enum AVPixelFormat format, int width, int height, AVFr
  * making frame writable (an encoder may still hold a reference to it). */
 sk_status sk_av_convert(struct SwsContext *sws, const uint8_t *bgra, int stride, AVFrame *frame,
                         const char *path, sk_error *err);
+
+/* Converts a BGRA image as sk_av_convert does, but first turns Cairo's
+ * premultiplied alpha into the straight alpha that encoders keeping alpha
+ * expect (else every antialiased edge comes out dark). *scratch is a buffer
+ * the caller owns and frees with free(); it is allocated on first use. */
+sk_status sk_av_convert_straight(struct SwsContext *sws, const uint8_t *bgra, int stride,
+                                 uint8_t **scratch, AVFrame *frame, const char *path,
+                                 sk_error *err);
+
+/* ---- container files (video.c, gif.c, concat.c) ----------------------------
+ *
+ * A muxer writing one video stream into a temporary file next to the
+ * target, renamed into place by sk_av_output_finish(). Lifecycle:
+ *   open -> (set up out->stream; add any other streams) -> start ->
+ *   mux packets -> finish, and free() on every path. */
+typedef struct sk_av_output {
+    const char *path;     /* the target, borrowed */
+    sk_tempfile tmp;      /* where the muxer writes until finish */
+    AVFormatContext *mux; /* owns stream and, once started, mux->pb */
+    AVStream *stream;     /* the video stream */
+} sk_av_output;
+
+#define SK_AV_OUTPUT_EMPTY ((sk_av_output){.tmp = SK_TEMPFILE_EMPTY})
+
+/* Creates the temporary file (so a missing or read-only directory fails
+ * here, naming path), the muxer named `muxer` for it and its video stream. */
+sk_status sk_av_output_open(sk_av_output *out, const char *muxer, const char *path, sk_error *err);
+
+/* Opens the file and writes the header, with one muxer option when key is
+ * not NULL (movflags, loop); an option the muxer does not take is an error. */
+sk_status sk_av_output_start(sk_av_output *out, const char *key, const char *value, sk_error *err);
+
+/* sk_av_output_start with the options every video container of ours gets:
+ * +faststart for mp4 and mov (the index before the media data, so playback
+ * starts before the whole file has arrived); for webm, the first track of
+ * each kind is the default except for subtitles (a player would show a
+ * default subtitle track unasked, and the captions are already burnt into
+ * the pictures). */
+sk_status sk_av_output_start_video(sk_av_output *out, sk_format format, sk_error *err);
+
+/* Moves every packet the encoder has ready into the muxer (rescaled from
+ * the encoder's time base). Stops at EAGAIN (needs more input) or, while
+ * draining, at EOF. packet is left empty. */
+sk_status sk_av_output_mux_ready(sk_av_output *out, AVCodecContext *encoder, AVPacket *packet,
+                                 sk_error *err);
+
+/* Writes the trailer, closes the file and renames it onto the target. */
+sk_status sk_av_output_finish(sk_av_output *out, sk_error *err);
+
+/* Releases the muxer and removes the temporary file unless finished. Safe
+ * on SK_AV_OUTPUT_EMPTY and after finish. */
+void sk_av_output_free(sk_av_output *out);
 
 /* Releases the encoding state both formats keep; each pointer may be NULL
  * and is set to NULL. */

@@ -46,6 +46,10 @@ static void apply_overrides(sk_scene *scene, const sk_render_job *job)
     }
     if (job->fps > 0)
         scene->fps = job->fps;
+    /* An opaque background (every theme's) becomes transparent; one the
+     * scene made translucent on purpose is kept. */
+    if (job->transparent && scene->background_alpha >= 1.0)
+        scene->background_alpha = 0.0;
 }
 
 static sk_status check_size(const sk_scene *scene, const sk_render_job *job, sk_format format,
@@ -53,12 +57,16 @@ static sk_status check_size(const sk_scene *scene, const sk_render_job *job, sk_
 {
     if (!sk_format_needs_even_size(format) || (scene->width % 2 == 0 && scene->height % 2 == 0))
         return SK_OK;
-    const char *why = "is odd, but H.264 in yuv420p needs an even width and height";
+    const char *name = sk_format_name(format);
     if (job->width > 0)
-        return sk_error_set(err, SK_EINPUT, "--size %dx%d %s", scene->width, scene->height, why);
+        return sk_error_set(err, SK_EINPUT,
+                            "--size %dx%d is odd, but %s needs an even width and height",
+                            scene->width, scene->height, name);
     return sk_error_at(err, SK_EINPUT, scene->source, scene->size_loc.line, scene->size_loc.col,
-                       "video.size: %dx%d %s (try %dx%d)", scene->width, scene->height, why,
-                       scene->width + scene->width % 2, scene->height + scene->height % 2);
+                       "video.size: %dx%d is odd, but %s needs an even width and height (try "
+                       "%dx%d)",
+                       scene->width, scene->height, name, scene->width + scene->width % 2,
+                       scene->height + scene->height % 2);
 }
 
 /* A file that is not audio is the scene's mistake: said at audio.file's
@@ -148,7 +156,8 @@ sk_status sk_render(const sk_render_job *job, sk_error *err)
     sk_status st = sk_load_scene(job->scene_path, &r.scene, err);
     if (st == SK_OK) {
         apply_overrides(r.scene, job);
-        st = sk_format_from_path(job->output, &r.format, err);
+        st = job->format ? sk_format_from_name(job->format, job->output, &r.format, err)
+                         : sk_format_from_path(job->output, &r.format, err);
     }
     if (st == SK_OK)
         st = check_size(r.scene, job, r.format, err);
@@ -163,8 +172,18 @@ sk_status sk_render(const sk_render_job *job, sk_error *err)
     if (st == SK_OK)
         st = sk_timeline_new(r.scene, &r.timeline, err);
     if (st == SK_OK) {
-        sk_sink_options options = {job->output,  r.format, r.scene->width, r.scene->height,
-                                   r.scene->fps, job->crf, job->preset,    &r.extras.extras};
+        sk_sink_options options = {.path = job->output,
+                                   .format = r.format,
+                                   .codec = job->codec,
+                                   .width = r.scene->width,
+                                   .height = r.scene->height,
+                                   .fps = r.scene->fps,
+                                   .crf = job->crf,
+                                   .preset = job->preset,
+                                   .transparent = job->transparent,
+                                   .gif_width = job->gif_width,
+                                   .png_compression = job->png_compression,
+                                   .extras = &r.extras.extras};
         st = sk_sink_open(&options, &r.sink, err);
     }
     if (st == SK_OK)

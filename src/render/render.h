@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "../draw/draw.h"
+#include "../encode/encode.h"
 #include "../error/error.h"
 #include "../scene/scene.h"
 #include "../timeline/timeline.h"
@@ -19,16 +20,23 @@
 typedef struct sk_render_job {
     const char *scene_path;
     const char *output;  /* file path, or a PNG pattern with %d */
+    const char *format;  /* "mp4", "webm", "mov", "gif", "png"; NULL: from the extension */
+    sk_codec codec;      /* video codec; SK_CODEC_DEFAULT: the container's */
     int width, height;   /* pixels; 0 keeps the scene's */
     int fps;             /* 0 keeps the scene's */
     int64_t first_frame; /* first frame rendered (inclusive), >= 0 */
     int64_t end_frame;   /* one past the last frame rendered; -1: the scene's end */
-    int crf;             /* H.264 constant rate factor, 0..51 */
-    const char *preset;  /* x264 preset */
+    int crf;             /* constant rate factor (see sk_sink_options); -1: the codec's */
+    const char *preset;  /* x264/x265 preset; NULL: the default */
+    /* Keep alpha (webm, mov, png): the background is drawn fully transparent
+     * unless the scene's video.background has an alpha of its own. */
+    bool transparent;
+    int gif_width;         /* GIF width in pixels; 0: the frame's */
+    int png_compression;   /* zlib level 0..9 for PNG sequences; -1: the fast default */
     const char *subtitles; /* also write the captions to this .srt or .vtt file; may be NULL */
-    bool overwrite;      /* replace an existing output (-y) */
-    bool quiet;          /* no progress or summary on stderr */
-    int threads;         /* drawing threads; 0: one per processor online */
+    bool overwrite;        /* replace an existing output (-y) */
+    bool quiet;            /* no progress or summary on stderr */
+    int threads;           /* drawing threads; 0: one per processor online */
     /* Polled between frames; when it becomes non-zero the render stops with
      * SK_EINTERRUPTED and leaves no output. May be NULL. */
     volatile sig_atomic_t *cancel;
