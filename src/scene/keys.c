@@ -187,13 +187,21 @@ sk_status sk_read_attention(loader *ld, const yaml_node_t *node)
 sk_key *sk_add_keys(loader *ld, size_t n)
 {
     sk_scene *s = ld->scene;
-    sk_key *grown = realloc(s->keys, ((size_t)s->key_count + n) * sizeof *grown);
-    if (!grown) {
-        sk_error_nomem(ld->log.err);
-        return NULL;
+    size_t needed = (size_t)s->key_count + n;
+    if (needed > ld->key_capacity) {
+        /* Doubling: keys arrive one at a time, and growing by one each
+         * time would copy the array once per key. */
+        size_t capacity = ld->key_capacity ? ld->key_capacity * 2 : 16;
+        capacity = capacity > needed ? capacity : needed;
+        sk_key *grown = realloc(s->keys, capacity * sizeof *grown);
+        if (!grown) {
+            sk_error_nomem(ld->log.err);
+            return NULL;
+        }
+        s->keys = grown;
+        ld->key_capacity = capacity;
     }
-    s->keys = grown;
-    sk_key *added = grown + s->key_count;
+    sk_key *added = s->keys + s->key_count;
     memset(added, 0, n * sizeof *added);
     s->key_count += (int)n; /* now, so that sk_free_keys sees every label */
     return added;
@@ -548,6 +556,7 @@ sk_status sk_read_keys(loader *ld, const yaml_node_t *node)
         return sk_yr_fail(&ld->r, node, "keys", "expected at most %d keys, found %zu", KEYS_MAX,
                           count);
     sk_free_keys(ld->scene); /* a later file's keys replace an included file's */
+    ld->key_capacity = 0;
     char path[SK_YR_PATH_MAX];
     for (size_t i = 0; i < count; i++) {
         sk_yr_subpath(path, sizeof path, "keys[%zu]", i);

@@ -55,6 +55,7 @@ typedef struct loader {
     bool root_ok;      /* the scene file's own root was a mapping */
     char palette_where[SK_YR_PATH_MAX * 2]; /* "file:line:col" of video.palette */
     sk_loc root_loc;   /* where it starts, for "missing required key" */
+    size_t key_capacity; /* keys the scene's key array has room for */
     pending_parameter *pending;
     int pending_count, pending_cap;
     const char *include_stack[INCLUDE_DEPTH_MAX]; /* real paths of the files being read */
