@@ -659,6 +659,41 @@ static void test_panel_bars_by_weight(void **state)
     assert_float_equal(others, 0.0, 1e-12);
 }
 
+/* ---- The query's label ---------------------------------------------------- */
+
+/* Ink of the query layer alone in a 40 px wide band just above (above =
+ * true) or just below the query's ring, the query held at (0, 0). */
+static int label_ink(const char *keys, bool above)
+{
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml,
+             SCENE_HEAD "layers: [query]\nkeys: %s\n"
+                        "animate: {query.position: [{t: 0, value: [0, 0]}]}\n",
+             keys);
+    drawn d = draw_frame(yaml, 0);
+    sk_vec2 q = sk_layout_to_px(&d.layout, (sk_vec2){0, 0});
+    double reach = (30.0 + 6.0 + 1.0) * d.layout.unit; /* ring and its stroke */
+    double y0 = above ? q.y - reach - 14.0 : q.y + reach;
+    int count = ink(&d, q.x - 20, y0, q.x + 20, y0 + 14.0, BACKGROUND, 40);
+    drawn_free(&d);
+    return count;
+}
+
+/* The name sits above the ring unless a key's name is there: a key just
+ * above and left of the query puts its name where "query" would go (the
+ * keys layer is not drawn, so any ink is the query's label). */
+static void test_query_label_avoids_key_names(void **state)
+{
+    (void)state;
+    const char *far = "[{at: [1.8, -1.3], value: red, label: far}]";
+    const char *near = "[{at: [1.8, -1.3], value: red, label: far}, "
+                       "{at: [-0.1, 0.2], value: blue, label: neighbour}]";
+    assert_true(label_ink(far, true) > 20);
+    assert_true(label_ink(far, false) < 3);
+    assert_true(label_ink(near, true) < 3);
+    assert_true(label_ink(near, false) > 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -686,6 +721,7 @@ int main(void)
         cmocka_unit_test(test_weight_label_under_the_key),
         cmocka_unit_test(test_sigma_keeps_off_weight_labels),
         cmocka_unit_test(test_palette_recolours_the_blend),
+        cmocka_unit_test(test_query_label_avoids_key_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
