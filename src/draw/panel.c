@@ -30,7 +30,8 @@ static const char *const kernel_titles[SK_KERNEL_COUNT] = {
     [SK_KERNEL_KNN] = "k nearest neighbours",         [SK_KERNEL_TOPK] = "Top-k softmax",
 };
 
-/* "Gaussian kernel · σ = 0.90", with every parameter the kernel reads. */
+/* "Gaussian kernel · σ = 0.90", with every parameter the kernel reads, and
+ * whether it compares projected queries and keys. */
 static void kernel_caption(const sk_kernel *k, char *out, size_t size)
 {
     unsigned uses = sk_kernel_parameters(k);
@@ -44,7 +45,9 @@ static void kernel_caption(const sk_kernel *k, char *out, size_t size)
     if ((uses & SK_USES_BIAS) && k->key_bias && n < (int)size)
         n += snprintf(out + n, size - n, " − ‖k‖²/2");
     if ((uses & SK_USES_TEMPERATURE) && n < (int)size)
-        snprintf(out + n, size - n, " · T = %.2f", k->temperature);
+        n += snprintf(out + n, size - n, " · T = %.2f", k->temperature);
+    if (k->projected && n < (int)size) /* the plane's distances are not the kernel's then */
+        snprintf(out + n, size - n, " · of W_Q q, W_K k");
 }
 
 int sk_panel_bars(const double *weights, int n, int max_bars, bool by_weight, int *out,
