@@ -15,12 +15,12 @@
 #define PANEL_CORNER 14.0
 #define PANEL_FILL_ALPHA 0.045 /* of the line colour over the background */
 #define BAR_TEXT_SIZE 20.0
-#define NAME_SHRINK_MIN 0.7 /* a bar's name is set at least this large before it is cut */
-#define BAR_GUTTER 30.0    /* room for the 0.0 / 0.5 / 1.0 axis labels */
-#define BAR_OUTLINE 2.0    /* the kept keys' outline under knn and topk, layout units */
-#define MAX_BARS 12        /* keys shown one by one; beyond, the rest share one bar */
-#define DROPPED_ALPHA 0.35 /* keys a selection kernel dropped */
-#define OTHERS_COLUMN 1.5  /* the "others" bar's column, in key columns: room for its name */
+#define NAME_SHRINK_MIN 0.6 /* a bar's name is set at least this large before it is cut */
+#define BAR_GUTTER 30.0     /* room for the 0.0 / 0.5 / 1.0 axis labels */
+#define BAR_OUTLINE 2.0     /* the kept keys' outline under knn and topk, layout units */
+#define MAX_BARS 12         /* keys shown one by one; beyond, the rest share one bar */
+#define DROPPED_ALPHA 0.35  /* keys a selection kernel dropped */
+#define OTHERS_COLUMN 1.5   /* the "others" bar's column, in key columns: room for its name */
 
 /* How the panel names each kernel, in the order of sk_kernel_kind. */
 static const char *const kernel_titles[SK_KERNEL_COUNT] = {
@@ -167,7 +167,7 @@ static void paint_bar_text(painter *p, const bar *b, double cx, bar_rows rows, d
      * reads better than "m…" under the heaviest bar. */
     double wide = sk_text_width(p, b->label, name.size, false);
     if (wide > name.max_width)
-        name.size *= fmax(NAME_SHRINK_MIN, name.max_width / wide);
+        name.size *= fmax(NAME_SHRINK_MIN, 0.97 * name.max_width / wide); /* Pango rounds up */
     double top = rows.base - rows.full * b->weight;
     sk_draw_text(p, number, cx, top - sk_u(p, 4 + BAR_OUTLINE / 2), &value);
     sk_draw_text(p, b->label, cx, rows.base + sk_u(p, 6), &name);
