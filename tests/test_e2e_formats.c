@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "draw/draw.h"
@@ -543,6 +546,116 @@ static void test_png_compression_levels(void **state)
     free(b);
 }
 
+/* A reader at the far end of a named pipe: `cat fifo > out` in a child, with
+ * a timeout so that a render that never opens the pipe fails the test
+ * instead of hanging it. */
+static pid_t start_pipe_reader(const char *fifo, const char *out)
+{
+    char command[512];
+    snprintf(command, sizeof command, "timeout 60 cat '%s' > '%s'", fifo, out);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        execlp("sh", "sh", "-c", command, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+static void expect_reader_done(pid_t pid)
+{
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void expect_fifo(const char *path)
+{
+    struct stat st;
+    assert_int_equal(lstat(path, &st), 0);
+    if (!S_ISFIFO(st.st_mode))
+        fail_msg("%s is no longer a named pipe (mode %o)", path, (unsigned)st.st_mode);
+}
+
+/* A named pipe is written in place, as a shell's > would: it stays a pipe,
+ * needs no -y (nothing is overwritten), and the reader gets the whole
+ * stream. Formats that must seek (MP4) say so. */
+static void test_output_to_named_pipe(void **state)
+{
+    (void)state;
+    setup_dir();
+    const char *fifo = DIR "/out.fifo";
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+
+    pid_t reader = start_pipe_reader(fifo, DIR "/from-pipe.webm");
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", fifo, "--format", "webm",
+                                         "--quiet", NULL});
+    expect_reader_done(reader);
+    expect_fifo(fifo);
+    expect_stream(DIR "/from-pipe.webm",
+                  (expected_stream){"vp9", NULL, "yuv420p", "320", "180", "12", true});
+
+    reader = start_pipe_reader(fifo, DIR "/from-pipe.bgra");
+    run_softknn_ok((const char *const[]){"render", TINY, "-o", fifo, "--format", "raw",
+                                         "--quiet", NULL});
+    expect_reader_done(reader);
+    expect_fifo(fifo);
+    size_t size = 0;
+    char *raw = read_file(DIR "/from-pipe.bgra", &size);
+    assert_non_null(raw);
+    assert_int_equal(size, 320 * 180 * 4 * 12);
+    free(raw);
+
+    reader = start_pipe_reader(fifo, DIR "/from-pipe.mp4");
+    run_result r = run_softknn((const char *const[]){"render", TINY, "-o", fifo, "--format",
+                                                     "mp4", "--quiet", NULL});
+    expect_reader_done(reader);
+    assert_int_equal(r.exit_code, 1);
+    if (!strstr(r.err, DIR "/out.fifo: cannot write the header to a pipe"))
+        fail_msg("mp4 into a pipe: %s", r.err);
+    run_result_free(&r);
+    expect_fifo(fifo);
+}
+
+/* /dev/null is a device: written in place, without -y, in every format,
+ * and still a device afterwards (renaming a finished file onto it, as is
+ * right for a regular file, would replace it for the whole machine; if that
+ * ever happens again the test puts the device back before failing). */
+static void test_output_to_device(void **state)
+{
+    (void)state;
+    static const char *const formats[] = {"mp4", "webm", "gif", "raw"};
+    for (size_t i = 0; i < sizeof formats / sizeof *formats; i++) {
+        run_result r = run_softknn((const char *const[]){"render", TINY, "-o", "/dev/null",
+                                                         "--format", formats[i], "--quiet", NULL});
+        struct stat st;
+        bool device = stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode);
+        if (!device && unlink("/dev/null") == 0 &&
+            mknod("/dev/null", S_IFCHR | 0666, makedev(1, 3)) == 0)
+            chmod("/dev/null", 0666); /* mknod's mode went through the umask */
+        if (!device)
+            fail_msg("--format %s -o /dev/null replaced the device", formats[i]);
+        if (r.exit_code != 0)
+            fail_msg("--format %s -o /dev/null exited %d: %s", formats[i], r.exit_code, r.err);
+        run_result_free(&r);
+    }
+}
+
+/* A directory is no output name: refused before anything is drawn, and
+ * left as it was. */
+static void test_output_is_directory(void **state)
+{
+    (void)state;
+    setup_dir();
+    run_ok((const char *const[]){"mkdir", "-p", DIR "/clip.mp4/inside", NULL});
+    input_error((const char *const[]){"render", TINY, "-o", DIR "/clip.mp4", "-y", "--quiet",
+                                      NULL},
+                DIR "/clip.mp4: is a directory, not a file name", NULL);
+    struct stat st;
+    assert_int_equal(stat(DIR "/clip.mp4/inside", &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -558,6 +671,9 @@ int main(void)
         cmocka_unit_test(test_concat_refuses_incompatible),
         cmocka_unit_test(test_bad_option_values),
         cmocka_unit_test(test_png_compression_levels),
+        cmocka_unit_test(test_output_to_named_pipe),
+        cmocka_unit_test(test_output_to_device),
+        cmocka_unit_test(test_output_is_directory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

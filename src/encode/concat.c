@@ -24,14 +24,13 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libavformat/avformat.h>
 
 #include "encode.h"
 #include "mux_extras.h"
 #include "sinks.h"
-#include "../fileio/fileio.h" /* sk_make_parent_dirs */
+#include "../fileio/fileio.h" /* sk_make_parent_dirs, sk_path_holds_file */
 
 typedef struct part {
     const char *path;
@@ -318,7 +317,7 @@ sk_status sk_concat(const char *const *paths, int count, const char *out, bool o
 {
     if (count < 1)
         return sk_error_set(err, SK_EINPUT, "concat needs at least one part");
-    if (!overwrite && access(out, F_OK) == 0)
+    if (!overwrite && sk_path_holds_file(out))
         return sk_error_set(err, SK_EINPUT, "%s already exists; use -y to overwrite it", out);
     sk_format format;
     sk_status status = output_format(out, &format, err);

@@ -606,13 +606,27 @@ sk_status sk_av_convert_straight(struct SwsContext *sws, const uint8_t *bgra, in
 
 /* ---- container files ----------------------------------------------------- */
 
+sk_status sk_av_tempfile_ready(sk_tempfile *tmp, const char *target, char pipe[24], sk_error *err)
+{
+    pipe[0] = '\0';
+    if (!sk_tempfile_is_pipe(tmp))
+        return sk_tempfile_close(tmp, target, err);
+    snprintf(pipe, 24, "pipe:%d", tmp->fd);
+    return SK_OK;
+}
+
+const char *sk_av_tempfile_url(const sk_tempfile *tmp, const char pipe[24])
+{
+    return pipe[0] ? pipe : tmp->path;
+}
+
 sk_status sk_av_output_open(sk_av_output *out, const char *muxer, const char *path, sk_error *err)
 {
     out->path = path;
-    /* Created, then reopened by name through avio_open at start. */
+    /* Created, then opened again through avio_open at start. */
     sk_status status = sk_tempfile_create(&out->tmp, path, err);
     if (status == SK_OK)
-        status = sk_tempfile_close(&out->tmp, path, err);
+        status = sk_av_tempfile_ready(&out->tmp, path, out->pipe, err);
     if (status != SK_OK)
         return status;
     /* The muxer by name: the temporary name ends in .part. */
@@ -626,7 +640,7 @@ sk_status sk_av_output_open(sk_av_output *out, const char *muxer, const char *pa
 
 sk_status sk_av_output_start(sk_av_output *out, const char *key, const char *value, sk_error *err)
 {
-    int rc = avio_open(&out->mux->pb, out->tmp.path, AVIO_FLAG_WRITE);
+    int rc = avio_open(&out->mux->pb, sk_av_tempfile_url(&out->tmp, out->pipe), AVIO_FLAG_WRITE);
     if (rc < 0)
         return sk_av_error(err, out->path, "cannot open the temporary file", rc);
     AVDictionary *options = NULL;
@@ -636,6 +650,11 @@ sk_status sk_av_output_start(sk_av_output *out, const char *key, const char *val
         rc = avformat_write_header(out->mux, &options);
     int ignored = av_dict_count(options); /* what the muxer did not take */
     av_dict_free(&options);
+    if (rc < 0 && out->pipe[0])
+        return sk_av_error(err, out->path,
+                           "cannot write the header to a pipe (MP4 and MOV need a file they "
+                           "can seek in; WebM, GIF and raw frames can stream)",
+                           rc);
     if (rc < 0)
         return sk_av_error(err, out->path, "cannot write the header", rc);
     if (ignored > 0)

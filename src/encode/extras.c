@@ -289,7 +289,7 @@ sk_status sk_subtitle_format_from_path(const char *path, sk_subtitle_format *for
     return SK_OK;
 }
 
-/* The muxer writes into the temporary file, reopened by name. */
+/* The muxer writes into the temporary file, reopened by name (or the pipe). */
 static sk_status write_sidecar(AVFormatContext *mux, const sk_extras *extras, const char *path,
                                const char *tmp_path, sk_error *err)
 {
@@ -325,9 +325,10 @@ sk_status sk_subtitles_write(const char *path, const sk_extras *extras, sk_error
     if (status != SK_OK)
         return status;
     sk_tempfile tmp = SK_TEMPFILE_EMPTY;
+    char pipe[24];
     status = sk_tempfile_create(&tmp, path, err);
     if (status == SK_OK)
-        status = sk_tempfile_close(&tmp, path, err);
+        status = sk_av_tempfile_ready(&tmp, path, pipe, err);
     AVFormatContext *mux = NULL;
     if (status == SK_OK) {
         int rc = avformat_alloc_output_context2(
@@ -336,7 +337,7 @@ sk_status sk_subtitles_write(const char *path, const sk_extras *extras, sk_error
             status = sk_av_error(err, path, "cannot set up the subtitle muxer", rc);
     }
     if (status == SK_OK)
-        status = write_sidecar(mux, extras, path, tmp.path, err);
+        status = write_sidecar(mux, extras, path, sk_av_tempfile_url(&tmp, pipe), err);
     avformat_free_context(mux);
     if (status == SK_OK)
         status = sk_tempfile_commit(&tmp, path, err);

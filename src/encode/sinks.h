@@ -81,6 +81,7 @@ sk_status sk_av_convert_straight(struct SwsContext *sws, const uint8_t *bgra, in
 typedef struct sk_av_output {
     const char *path;     /* the target, borrowed */
     sk_tempfile tmp;      /* where the muxer writes until finish */
+    char pipe[24];        /* "pipe:<fd>" when tmp is a pipe written in place, else "" */
     AVFormatContext *mux; /* owns stream and, once started, mux->pb */
     AVStream *stream;     /* the video stream */
 } sk_av_output;
@@ -115,6 +116,14 @@ sk_status sk_av_output_finish(sk_av_output *out, sk_error *err);
 /* Releases the muxer and removes the temporary file unless finished. Safe
  * on SK_AV_OUTPUT_EMPTY and after finish. */
 void sk_av_output_free(sk_av_output *out);
+
+/* Readies tmp, just created, for libavformat, which opens it again by the
+ * name sk_av_tempfile_url gives: closed, to be reopened by its path; but a
+ * pipe written in place (see sk_tempfile_is_pipe) stays open, and pipe
+ * (24 bytes) receives "pipe:<fd>" for avio's pipe protocol, which leaves
+ * the descriptor open. */
+sk_status sk_av_tempfile_ready(sk_tempfile *tmp, const char *target, char pipe[24], sk_error *err);
+const char *sk_av_tempfile_url(const sk_tempfile *tmp, const char pipe[24]);
 
 /* Releases the encoding state both formats keep; each pointer may be NULL
  * and is set to NULL. */

@@ -238,7 +238,7 @@ static sk_status open_output(exporter *ex, sk_error *err)
         ex->out = stdout;
         return SK_OK;
     }
-    if (!ex->job->overwrite && access(path, F_OK) == 0)
+    if (!ex->job->overwrite && sk_path_holds_file(path))
         return sk_error_set(err, SK_EINPUT, "%s already exists; use -y to overwrite it", path);
     sk_status st = sk_make_parent_dirs(path, err);
     if (st == SK_OK)

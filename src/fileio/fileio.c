@@ -80,12 +80,39 @@ static char *temp_template(const char *target, size_t *random_at)
     return path;
 }
 
+/* A device or a pipe: written where it is, as a shell's > would. For a
+ * pipe this waits for a reader, as ffmpeg does. */
+static sk_status open_in_place(sk_tempfile *tmp, const char *target, sk_error *err)
+{
+    char *path = strdup(target);
+    if (!path)
+        return sk_error_nomem(err);
+    int fd;
+    do
+        fd = open(target, O_WRONLY | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        int saved = errno;
+        free(path);
+        return errno_error(err, target, "cannot open for writing", saved);
+    }
+    *tmp = (sk_tempfile){.path = path, .fd = fd, .in_place = true};
+    return SK_OK;
+}
+
 sk_status sk_tempfile_create(sk_tempfile *tmp, const char *target, sk_error *err)
 {
     *tmp = SK_TEMPFILE_EMPTY;
     const char *slash = strrchr(target, '/');
     if ((slash ? slash[1] : target[0]) == '\0')
         return sk_error_set(err, SK_EINPUT, "%s: not a file name", target);
+    struct stat existing;
+    if (stat(target, &existing) == 0) {
+        if (S_ISDIR(existing.st_mode))
+            return sk_error_set(err, SK_EINPUT, "%s: is a directory, not a file name", target);
+        if (!S_ISREG(existing.st_mode))
+            return open_in_place(tmp, target, err);
+    }
     size_t random_at;
     char *path = temp_template(target, &random_at);
     if (!path)
@@ -148,10 +175,11 @@ sk_status sk_tempfile_commit(sk_tempfile *tmp, const char *target, sk_error *err
     sk_status status = sk_tempfile_close(tmp, target, err);
     if (status != SK_OK)
         return status;
-    if (rename(tmp->path, target) != 0)
+    if (!tmp->in_place && rename(tmp->path, target) != 0)
         return errno_error(err, target, "cannot move the finished file into place", errno);
     free(tmp->path); /* the file now belongs to target */
     tmp->path = NULL;
+    tmp->in_place = false;
     return SK_OK;
 }
 
@@ -160,10 +188,22 @@ void sk_tempfile_abandon(sk_tempfile *tmp)
     if (tmp->fd >= 0)
         close(tmp->fd);
     tmp->fd = -1;
-    if (tmp->path)
+    if (tmp->path && !tmp->in_place)
         unlink(tmp->path);
     free(tmp->path);
     tmp->path = NULL;
+    tmp->in_place = false;
+}
+
+bool sk_tempfile_is_pipe(const sk_tempfile *tmp)
+{
+    return tmp->in_place && tmp->fd >= 0 && lseek(tmp->fd, 0, SEEK_CUR) < 0 && errno == ESPIPE;
+}
+
+bool sk_path_holds_file(const char *path)
+{
+    struct stat existing;
+    return stat(path, &existing) == 0 && S_ISREG(existing.st_mode);
 }
 
 sk_status sk_make_parent_dirs(const char *path, sk_error *err)

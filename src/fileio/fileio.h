@@ -6,6 +6,11 @@
  * the target, so rename() is atomic and never crosses file systems; hidden
  * and ending in .part so that it is obviously scratch (and git-ignored).
  *
+ * A target that exists and is not a regular file (a device such as
+ * /dev/null, a named pipe, a socket) has nothing to protect and must not be
+ * replaced by a file: it is opened and written in place, and commit and
+ * abandon only close it.
+ *
  * Lifecycle: sk_tempfile_create() -> (write through fd, or reopen by path)
  * -> sk_tempfile_commit() or sk_tempfile_abandon(). abandon() is safe on an
  * empty (SK_TEMPFILE_EMPTY), committed or already abandoned tempfile, so it
@@ -14,21 +19,24 @@
 #ifndef SK_FILEIO_H
 #define SK_FILEIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../error/error.h"
 
 typedef struct sk_tempfile {
-    char *path; /* the temporary name, owned; NULL when there is no file */
-    int fd;     /* open for writing, or -1 once closed */
+    char *path;    /* the temporary name (or the target, in place), owned; NULL when none */
+    int fd;        /* open for writing, or -1 once closed */
+    bool in_place; /* the target itself: a device or a pipe, never renamed or removed */
 } sk_tempfile;
 
-#define SK_TEMPFILE_EMPTY ((sk_tempfile){.path = NULL, .fd = -1})
+#define SK_TEMPFILE_EMPTY ((sk_tempfile){.path = NULL, .fd = -1, .in_place = false})
 
 /* Creates a new, empty temporary file for target (O_EXCL, so it never takes
  * over an existing file). Its mode is 0666 less the umask, as the final file
- * should be (mkstemp would give 0600). On error *tmp is left empty
- * (path NULL, fd -1) and err names target. */
+ * should be (mkstemp would give 0600). A target that is a device or a pipe
+ * is opened in place instead; a directory is an SK_EINPUT error. On error
+ * *tmp is left empty (path NULL, fd -1) and err names target. */
 sk_status sk_tempfile_create(sk_tempfile *tmp, const char *target, sk_error *err);
 
 /* Writes all n bytes through the descriptor (retrying short writes). */
@@ -51,6 +59,17 @@ sk_status sk_tempfile_commit(sk_tempfile *tmp, const char *target, sk_error *err
 
 /* Closes and removes the temporary file, if any, and empties *tmp. */
 void sk_tempfile_abandon(sk_tempfile *tmp);
+
+/* Whether tmp is a pipe (or socket) written in place: it cannot be closed
+ * and opened again by name (its reader would see the end of the stream),
+ * nor seeked. */
+bool sk_tempfile_is_pipe(const sk_tempfile *tmp);
+
+/* Whether writing to path would replace an existing file: true for a
+ * regular file (or a link to one), false for nothing there, a device or a
+ * pipe (written in place, nothing lost) and a directory (refused when the
+ * file is created). For the "already exists; use -y" check. */
+bool sk_path_holds_file(const char *path);
 
 /* mkdir -p of the directory part of path, so "out/intro/f_%05d.png" just
  * works. SK_ERUNTIME naming the directory that could not be made. */

@@ -107,13 +107,13 @@ static sk_status check_output(const render *r, const sk_render_job *job, sk_erro
         sk_format_frame_path(r->format, job->output, r->first, first_path, sizeof first_path, err);
     if (st != SK_OK)
         return st;
-    if (!job->overwrite && access(first_path, F_OK) == 0)
+    if (!job->overwrite && sk_path_holds_file(first_path))
         return sk_error_set(err, SK_EINPUT, "%s already exists; use -y to overwrite it",
                             first_path);
     if (job->subtitles) {
         sk_subtitle_format ignored;
         st = sk_subtitle_format_from_path(job->subtitles, &ignored, err);
-        if (st == SK_OK && !job->overwrite && access(job->subtitles, F_OK) == 0)
+        if (st == SK_OK && !job->overwrite && sk_path_holds_file(job->subtitles))
             st = sk_error_set(err, SK_EINPUT, "%s already exists; use -y to overwrite it",
                               job->subtitles);
         if (st == SK_OK)

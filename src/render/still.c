@@ -143,7 +143,7 @@ static sk_status cairo_failure(still *s, cairo_status_t status, const char *what
 
 static sk_status check_output(const sk_still_job *job, sk_error *err)
 {
-    if (!job->overwrite && access(job->output, F_OK) == 0)
+    if (!job->overwrite && sk_path_holds_file(job->output))
         return sk_error_set(err, SK_EINPUT, "%s already exists; use -y to overwrite it",
                             job->output);
     return sk_make_parent_dirs(job->output, err);
