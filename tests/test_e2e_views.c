@@ -222,6 +222,41 @@ static int bright_cells(const char *png, blob out[2])
     return runs;
 }
 
+/* The weights export says where the frame draws the query: in the
+ * regression1d view, the estimate's disc, which a still of the same moment
+ * shows in amber (#f59e0b) at that pixel, wherever the query has gone. */
+static void test_regression_query_pixel_is_the_estimate(void **state)
+{
+    (void)state;
+    const char *csv = SK_TEST_TMP "/regression1d_px.csv";
+    run_ok((const char *const[]){"weights", REGRESSION, "--every", "150", "-o", csv, "-y", NULL});
+    char *text = read_file(csv, NULL);
+    assert_non_null(text);
+    char *save = NULL;
+    int checked = 0;
+    strtok_r(text, "\n", &save); /* the header */
+    for (char *line; (line = strtok_r(NULL, "\n", &save)); checked++) {
+        char *f[FIELDS_MAX];
+        split(line, f);
+        const char *t = f[1];
+        double px = strtod(f[4], NULL), py = strtod(f[5], NULL);
+        const char *png = SK_TEST_TMP "/regression1d_px.png";
+        run_ok((const char *const[]){"still", REGRESSION, "--at", t, "-o", png, "-y", NULL});
+        cairo_surface_t *s = cairo_image_surface_create_from_png(png);
+        assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+        assert_true(px >= 0 && px < cairo_image_surface_get_width(s));
+        assert_true(py >= 0 && py < cairo_image_surface_get_height(s));
+        int c[3];
+        rgb_at(s, (int)px, (int)py, c);
+        if (!near_colour(c, 0xf5, 0x9e, 0x0b, 12))
+            fail_msg("t = %s: (%g, %g) is #%02x%02x%02x, not the estimate's amber", t, px, py,
+                     c[0], c[1], c[2]);
+        cairo_surface_destroy(s);
+    }
+    assert_int_equal(checked, (720 + 149) / 150);
+    free(text);
+}
+
 /* Two keys far apart and a query that sits on the first for half the video
  * and on the second for the rest, with a small sigma: the weights are one-hot.
  * With two rows (frames 0 and 11 of 12) the heatmap has a bright cell in row
@@ -258,6 +293,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_regression_output_is_nadaraya_watson),
+        cmocka_unit_test(test_regression_query_pixel_is_the_estimate),
         cmocka_unit_test(test_regression_layers),
         cmocka_unit_test(test_matrix_rows_fill),
     };

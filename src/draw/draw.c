@@ -99,6 +99,13 @@ static void scalar_range(const sk_scene *scene, double *lo, double *hi)
     }
 }
 
+sk_vec2 sk_query_pixel(const sk_layout *layout, const sk_scene *scene, const sk_frame *frame)
+{
+    if (scene->view_kind == SK_VIEW_REGRESSION1D)
+        return sk_regression_query_pixel(layout, scene, frame);
+    return sk_layout_to_px(layout, frame->state->query);
+}
+
 /* A layer below full opacity is drawn into a group and painted with alpha, so
  * its own overlaps do not show through each other. */
 static void paint_layer(painter *p, int layer, double opacity)

@@ -70,6 +70,12 @@ typedef struct sk_frame {
  * dark blue (lo) to yellow (hi), sRGB. */
 sk_rgb sk_scalar_colour(double value, double lo, double hi);
 
+/* Where the frame draws the query, in pixels: on the plane, the centre of
+ * its ring; in the regression1d view, the centre of the estimate's disc on
+ * the query's line (or, when there is no estimate, the foot of that line at
+ * the bottom of the curve's area). */
+sk_vec2 sk_query_pixel(const sk_layout *layout, const sk_scene *scene, const sk_frame *frame);
+
 /* Draws the whole frame: background and grid, the query's path, links, keys,
  * the query ring filled with the output colour, the weights panel and the
  * title. Returns SK_ERUNTIME with Cairo's status text if Cairo failed. */

@@ -165,6 +165,9 @@ void sk_paint_regression_axes(painter *p);    /* grid: axes, grid lines, numbers
 void sk_paint_regression_curve(painter *p);   /* path: the true curve */
 void sk_paint_regression_bars(painter *p);    /* links: the weights as bars under the axis */
 void sk_paint_regression_samples(painter *p); /* keys: the samples (x, value) */
+/* sk_query_pixel for the regression1d view. */
+sk_vec2 sk_regression_query_pixel(const sk_layout *layout, const sk_scene *scene,
+                                  const sk_frame *frame);
 void sk_paint_regression_query(painter *p);   /* query: line, kernel, estimate and its trace */
 
 /* The matrix view (view_matrix.c): the panel becomes the queries x keys heatmap. */

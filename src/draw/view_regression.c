@@ -378,11 +378,21 @@ static void paint_kernel(painter *p, const geometry *g, const samples *s)
     cairo_restore(cr);
 }
 
+sk_vec2 sk_regression_query_pixel(const sk_layout *layout, const sk_scene *scene,
+                                  const sk_frame *frame)
+{
+    const painter p = {.layout = layout, .scene = scene}; /* all that geometry_of reads */
+    geometry g = geometry_of(&p);
+    double x = px_x(&g, frame->state->query.x);
+    return (sk_vec2){x, frame->has_output ? px_y(&g, frame->scalar) : g.curve.y + g.curve.h};
+}
+
 void sk_paint_regression_query(painter *p)
 {
     geometry g = geometry_of(p);
     cairo_t *cr = p->cr;
-    double qx = px_x(&g, p->frame->state->query.x);
+    sk_vec2 at = sk_regression_query_pixel(p->layout, p->scene, p->frame);
+    double qx = at.x;
     /* The query's line, through the curve and the strip. */
     cairo_move_to(cr, qx, g.curve.y);
     cairo_line_to(cr, qx, g.bars.y + g.bars.h);
@@ -405,7 +415,7 @@ void sk_paint_regression_query(painter *p)
     legend_entry(p, 2, "Nadaraya–Watson estimate", accent, false);
     if (!p->frame->has_output)
         return;
-    double ey = px_y(&g, p->frame->scalar);
+    double ey = at.y;
     cairo_new_sub_path(cr);
     cairo_arc(cr, qx, ey, sk_u(p, ESTIMATE_RADIUS), 0, 2 * M_PI);
     sk_set_color(cr, accent, 1.0);

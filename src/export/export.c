@@ -281,7 +281,7 @@ static void write_records(exporter *ex, int64_t first, int64_t end)
         sk_layout layout;
         sk_layout_make(ex->scene->width, ex->scene->height, ex->scene, state.camera_center,
                        state.camera_zoom, &layout);
-        record r = {&frame, sk_layout_to_px(&layout, state.query)};
+        record r = {&frame, sk_query_pixel(&layout, ex->scene, &frame)};
         fmt->record(ex, &r);
         ex->first_record = false;
     }
