@@ -145,6 +145,10 @@ static int parse_size(const char *text, int *w, int *h)
     return 0;
 }
 
+#define FRAMES_EXPECTED                                                                            \
+    "--frames: expected A:B, from frame A up to but not including frame B (left out, A is 0 and " \
+    "B the end), found '%s'"
+
 static int parse_range(const char *text, int64_t *first, int64_t *end)
 {
     const char *colon = strchr(text, ':');
@@ -297,7 +301,7 @@ static int command_render(int argc, char **argv)
             break;
         case OPT_FRAMES:
             if (parse_range(optarg, &job.first_frame, &job.end_frame))
-                return fail_input("--frames: expected A:B with whole numbers, found '%s'", optarg);
+                return fail_input(FRAMES_EXPECTED, optarg);
             break;
         case OPT_CRF:
             if (parse_int(optarg, 0, 63, &value))
@@ -445,7 +449,7 @@ static int command_weights(int argc, char **argv)
             break;
         case OPT_FRAMES:
             if (parse_range(optarg, &job.first_frame, &job.end_frame))
-                return fail_input("--frames: expected A:B with whole numbers, found '%s'", optarg);
+                return fail_input(FRAMES_EXPECTED, optarg);
             break;
         case ':': return fail_input("%s needs a value", argv[optind - 1]);
         default: return fail_input("unknown option '%s'", argv[optind - 1]);
