@@ -146,7 +146,7 @@ static int parse_size(const char *text, int *w, int *h)
 }
 
 #define FRAMES_EXPECTED                                                                            \
-    "--frames: expected A:B, from frame A up to but not including frame B (left out, A is 0 and " \
+    "--frames: expected A:B, from frame A up to but not including frame B (left out, A is 0 and "  \
     "B the end), found '%s'"
 
 static int parse_range(const char *text, int64_t *first, int64_t *end)
