@@ -588,16 +588,16 @@ static void test_output_to_named_pipe(void **state)
     assert_int_equal(mkfifo(fifo, 0600), 0);
 
     pid_t reader = start_pipe_reader(fifo, DIR "/from-pipe.webm");
-    run_softknn_ok((const char *const[]){"render", TINY, "-o", fifo, "--format", "webm",
-                                         "--quiet", NULL});
+    run_softknn_ok(
+        (const char *const[]){"render", TINY, "-o", fifo, "--format", "webm", "--quiet", NULL});
     expect_reader_done(reader);
     expect_fifo(fifo);
     expect_stream(DIR "/from-pipe.webm",
                   (expected_stream){"vp9", NULL, "yuv420p", "320", "180", "12", true});
 
     reader = start_pipe_reader(fifo, DIR "/from-pipe.bgra");
-    run_softknn_ok((const char *const[]){"render", TINY, "-o", fifo, "--format", "raw",
-                                         "--quiet", NULL});
+    run_softknn_ok(
+        (const char *const[]){"render", TINY, "-o", fifo, "--format", "raw", "--quiet", NULL});
     expect_reader_done(reader);
     expect_fifo(fifo);
     size_t size = 0;
@@ -607,8 +607,8 @@ static void test_output_to_named_pipe(void **state)
     free(raw);
 
     reader = start_pipe_reader(fifo, DIR "/from-pipe.mp4");
-    run_result r = run_softknn((const char *const[]){"render", TINY, "-o", fifo, "--format",
-                                                     "mp4", "--quiet", NULL});
+    run_result r = run_softknn(
+        (const char *const[]){"render", TINY, "-o", fifo, "--format", "mp4", "--quiet", NULL});
     expect_reader_done(reader);
     assert_int_equal(r.exit_code, 1);
     if (!strstr(r.err, DIR "/out.fifo: cannot write the header to a pipe"))
@@ -648,8 +648,7 @@ static void test_output_is_directory(void **state)
     (void)state;
     setup_dir();
     run_ok((const char *const[]){"mkdir", "-p", DIR "/clip.mp4/inside", NULL});
-    input_error((const char *const[]){"render", TINY, "-o", DIR "/clip.mp4", "-y", "--quiet",
-                                      NULL},
+    input_error((const char *const[]){"render", TINY, "-o", DIR "/clip.mp4", "-y", "--quiet", NULL},
                 DIR "/clip.mp4: is a directory, not a file name", NULL);
     struct stat st;
     assert_int_equal(stat(DIR "/clip.mp4/inside", &st), 0);

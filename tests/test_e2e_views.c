@@ -249,8 +249,8 @@ static void test_regression_query_pixel_is_the_estimate(void **state)
         int c[3];
         rgb_at(s, (int)px, (int)py, c);
         if (!near_colour(c, 0xf5, 0x9e, 0x0b, 12))
-            fail_msg("t = %s: (%g, %g) is #%02x%02x%02x, not the estimate's amber", t, px, py,
-                     c[0], c[1], c[2]);
+            fail_msg("t = %s: (%g, %g) is #%02x%02x%02x, not the estimate's amber", t, px, py, c[0],
+                     c[1], c[2]);
         cairo_surface_destroy(s);
     }
     assert_int_equal(checked, (720 + 149) / 150);

@@ -168,7 +168,7 @@ void sk_paint_regression_samples(painter *p); /* keys: the samples (x, value) */
 /* sk_query_pixel for the regression1d view. */
 sk_vec2 sk_regression_query_pixel(const sk_layout *layout, const sk_scene *scene,
                                   const sk_frame *frame);
-void sk_paint_regression_query(painter *p);   /* query: line, kernel, estimate and its trace */
+void sk_paint_regression_query(painter *p); /* query: line, kernel, estimate and its trace */
 
 /* The matrix view (view_matrix.c): the panel becomes the queries x keys heatmap. */
 void sk_paint_matrix(painter *p);
