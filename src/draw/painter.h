@@ -12,7 +12,8 @@
 
 #define FONT_FAMILY "DejaVu Sans,Sans" /* fontconfig falls back to any sans face */
 #define LABEL_SIZE 22.0
-#define HALO 5.0 /* dark outline behind text drawn over the plot */
+#define HALO 5.0        /* dark outline behind text drawn over the plot */
+#define KEY_RADIUS 14.0 /* a key's disc on the plane */
 
 /* The colours a theme draws with, besides the scene's own. */
 typedef struct palette {
@@ -97,6 +98,21 @@ static inline double sk_rect_overlap(sk_rect a, sk_rect b)
     double h = fmin(a.y + a.h, b.y + b.h) - fmax(a.y, b.y);
     return w > 0 && h > 0 ? w * h : 0.0;
 }
+
+/* Where a key's name goes on the plane (key_labels.c). */
+typedef struct sk_key_label {
+    sk_vec2 at;              /* the anchor, pixels, for sk_draw_text */
+    double align_x, align_y; /* as text_style has them */
+    sk_rect box;             /* the name's box, pixels */
+    bool placed;             /* false: no free place (or no name); then where it covers least */
+} sk_key_label;
+
+/* One per key for this frame's layout: each name at the first place round
+ * its disc that stays in the plot and meets no disc and no name placed
+ * before it, in the scene's order (a name with no such place is only drawn
+ * when its key is heavy). The same while the layout is (kept on p->cr).
+ * NULL when out of memory. */
+const sk_key_label *sk_key_labels(painter *p);
 
 /* The colour key i is drawn in: its value, or its scalar on the ramp. */
 sk_rgb sk_key_colour(const painter *p, int i);

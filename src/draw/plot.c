@@ -8,7 +8,6 @@
 #include "painter.h"
 #include "sprite.h"
 
-#define KEY_RADIUS 14.0
 #define KEY_OUTLINE 3.0
 #define QUERY_RADIUS 30.0
 #define QUERY_RING 6.0
@@ -233,18 +232,64 @@ static bool shows_weight(const painter *p, int i)
            (p->scene->key_count <= WEIGHT_LABELS_ALL || p->frame->weights[i] >= WEIGHT_LABEL_MIN);
 }
 
-/* The key's name to the right of its disc, level with its centre; its
- * weight, when shown, centred under the disc, below the name's line. */
+/* A key this heavy is named even where its name finds no free place: the
+ * keys that matter most at the moment are never anonymous. At most
+ * 1 / HEAVY_NAME keys are this heavy at once. */
+#define HEAVY_NAME 0.2
+#define HEAVY_MAX 5
+
+static bool heavy(const painter *p, int i)
+{
+    return p->frame->has_output && p->frame->weights[i] >= HEAVY_NAME;
+}
+
+/* The heavy keys whose names found no free place (at most HEAVY_MAX). */
+static int heavy_unplaced(const painter *p, const sk_key_label *names, int out[HEAVY_MAX])
+{
+    int n = 0;
+    for (int i = 0; names && i < p->scene->key_count && n < HEAVY_MAX; i++) {
+        const char *name = p->scene->keys[i].label;
+        if (name && name[0] && !names[i].placed && heavy(p, i))
+            out[n++] = i;
+    }
+    return n;
+}
+
+/* Whether key i's placed name is drawn: not when a heavy key's name, drawn
+ * where there was no free place, lands on it and i itself is light. */
+static bool placed_name_shown(const painter *p, const sk_key_label *names, int i, const int *over,
+                              int n_over)
+{
+    const char *name = p->scene->keys[i].label;
+    if (!name || !name[0] || (names && !names[i].placed))
+        return false;
+    for (int j = 0; names && j < n_over && !heavy(p, i); j++)
+        if (sk_rect_overlap(names[i].box, names[over[j]].box) > 0)
+            return false;
+    return true;
+}
+
+static void draw_key_name(painter *p, const sk_key_label *names, int i)
+{
+    sk_vec2 k = sk_layout_to_px(p->layout, p->scene->keys[i].at);
+    text_style s = {.size = LABEL_SIZE, .color = p->pal->text, .align_y = 0.5, .halo = true};
+    sk_vec2 at = {k.x + sk_u(p, KEY_RADIUS + 8), k.y}; /* without a placement */
+    if (names) {
+        at = names[i].at;
+        s.align_x = names[i].align_x;
+        s.align_y = names[i].align_y;
+    }
+    sk_draw_text(p, p->scene->keys[i].label, at.x, at.y, &s);
+}
+
+/* The keys' discs; then their names where sk_key_labels puts them, the
+ * heavy ones without a free place last, over the rest (and instead of the
+ * light ones they land on); then the weights, when shown, centred under
+ * the discs. */
 void sk_paint_keys(painter *p)
 {
-    text_style s = {.size = LABEL_SIZE, .color = p->pal->text, .align_y = 0.5, .halo = true};
-    text_style weight = {.size = sk_legible(p, WEIGHT_LABEL_SIZE),
-                         .color = p->pal->text,
-                         .align_x = 0.5,
-                         .halo = true};
     for (int i = 0; i < p->scene->key_count; i++) {
-        const sk_key *key = &p->scene->keys[i];
-        sk_vec2 k = sk_layout_to_px(p->layout, key->at);
+        sk_vec2 k = sk_layout_to_px(p->layout, p->scene->keys[i].at);
         /* The same disc every frame while the camera stands still: a sprite. */
         key_disc d = {sk_u(p, KEY_RADIUS), sk_u(p, KEY_OUTLINE), sk_key_colour(p, i), p->pal->halo};
         double reach = d.radius + d.outline / 2;
@@ -253,12 +298,26 @@ void sk_paint_keys(painter *p)
                  d.fill.g, d.fill.b, d.halo.r, d.halo.g, d.halo.b);
         sk_sprite_paint(p->cr, name, k.x, k.y, (sk_rect){-reach, -reach, 2 * reach, 2 * reach},
                         draw_key_disc, &d);
-        sk_draw_text(p, key->label, k.x + sk_u(p, KEY_RADIUS + 8), k.y, &s);
-        if (shows_weight(p, i)) {
-            char number[16];
-            snprintf(number, sizeof number, "%.2f", p->frame->weights[i]);
-            sk_draw_text(p, number, k.x, k.y + sk_u(p, KEY_RADIUS + WEIGHT_LABEL_DROP), &weight);
-        }
+    }
+    const sk_key_label *names = sk_key_labels(p);
+    int over[HEAVY_MAX];
+    int n_over = heavy_unplaced(p, names, over);
+    for (int i = 0; i < p->scene->key_count; i++)
+        if (placed_name_shown(p, names, i, over, n_over))
+            draw_key_name(p, names, i);
+    for (int j = 0; j < n_over; j++) /* over the rest */
+        draw_key_name(p, names, over[j]);
+    text_style weight = {.size = sk_legible(p, WEIGHT_LABEL_SIZE),
+                         .color = p->pal->text,
+                         .align_x = 0.5,
+                         .halo = true};
+    for (int i = 0; i < p->scene->key_count; i++) {
+        if (!shows_weight(p, i))
+            continue;
+        sk_vec2 k = sk_layout_to_px(p->layout, p->scene->keys[i].at);
+        char number[16];
+        snprintf(number, sizeof number, "%.2f", p->frame->weights[i]);
+        sk_draw_text(p, number, k.x, k.y + sk_u(p, KEY_RADIUS + WEIGHT_LABEL_DROP), &weight);
     }
 }
 
@@ -391,29 +450,25 @@ static void paint_trail(painter *p)
     cairo_restore(cr);
 }
 
-/* How much of box (pixels) the keys' discs and names cover: the sum of the
- * overlapping areas. Names are measured only when their line meets the box. */
+/* How much of box (pixels) the keys' discs and placed names cover: the sum
+ * of the overlapping areas. */
 static double key_label_overlap(painter *p, sk_rect box)
 {
-    double total = 0.0, radius = sk_u(p, KEY_RADIUS), line = sk_u(p, LABEL_SIZE * 1.3);
+    const sk_key_label *names = sk_key_labels(p);
+    double total = 0.0, radius = sk_u(p, KEY_RADIUS);
     for (int i = 0; i < p->scene->key_count; i++) {
-        const sk_key *key = &p->scene->keys[i];
-        sk_vec2 k = sk_layout_to_px(p->layout, key->at);
+        sk_vec2 k = sk_layout_to_px(p->layout, p->scene->keys[i].at);
         total +=
             sk_rect_overlap(box, (sk_rect){k.x - radius, k.y - radius, 2 * radius, 2 * radius});
-        double name_x = k.x + sk_u(p, KEY_RADIUS + 8);
-        sk_rect name = {name_x, k.y - line / 2, 0, line};
-        if (name.y > box.y + box.h || name.y + name.h < box.y || name_x > box.x + box.w)
-            continue;
-        name.w = sk_text_width(p, key->label, LABEL_SIZE, false);
-        total += sk_rect_overlap(box, name);
+        if (names && names[i].placed)
+            total += sk_rect_overlap(box, names[i].box);
     }
     return total;
 }
 
 /* The query's name beside its ring, on the first side where it covers no
  * key or key name (above, below, left, right), else where it covers least:
- * key names sit right of their keys, so above is tried first. */
+ * names mostly sit right of their keys, so above is tried first. */
 static void paint_query_label(painter *p, sk_vec2 q, double reach)
 {
     const char *text = p->frame->has_output ? "query" : "query: no key in reach";
