@@ -641,6 +641,29 @@ static void test_output_to_device(void **state)
     }
 }
 
+/* A symbolic link at the output path stays a link: the file it leads to is
+ * the one replaced (and without -y, kept). */
+static void test_output_through_symlink(void **state)
+{
+    (void)state;
+    setup_dir();
+    FILE *f = fopen(DIR "/real.mp4", "w");
+    assert_non_null(f);
+    assert_true(fputs("old", f) >= 0);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(symlink("real.mp4", DIR "/link.mp4"), 0);
+    input_error((const char *const[]){"render", TINY, "-o", DIR "/link.mp4", "--quiet", NULL},
+                "already exists; use -y", NULL);
+    run_softknn_ok(
+        (const char *const[]){"render", TINY, "-o", DIR "/link.mp4", "-y", "--quiet", NULL});
+    struct stat st;
+    assert_int_equal(lstat(DIR "/link.mp4", &st), 0);
+    if (!S_ISLNK(st.st_mode))
+        fail_msg("the link was replaced by a file (mode %o)", (unsigned)st.st_mode);
+    expect_stream(DIR "/real.mp4",
+                  (expected_stream){"h264", "avc1", "yuv420p", "320", "180", "12", true});
+}
+
 /* A directory is no output name: refused before anything is drawn, and
  * left as it was. */
 static void test_output_is_directory(void **state)
@@ -672,6 +695,7 @@ int main(void)
         cmocka_unit_test(test_png_compression_levels),
         cmocka_unit_test(test_output_to_named_pipe),
         cmocka_unit_test(test_output_to_device),
+        cmocka_unit_test(test_output_through_symlink),
         cmocka_unit_test(test_output_is_directory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -113,25 +113,34 @@ sk_status sk_tempfile_create(sk_tempfile *tmp, const char *target, sk_error *err
         if (!S_ISREG(existing.st_mode))
             return open_in_place(tmp, target, err);
     }
+    /* A link's destination is replaced, so the link still leads to the new file. */
+    char *resolved = lstat(target, &existing) == 0 && S_ISLNK(existing.st_mode)
+                         ? realpath(target, NULL) /* NULL when dangling: the link goes */
+                         : NULL;
     size_t random_at;
-    char *path = temp_template(target, &random_at);
-    if (!path)
+    char *path = temp_template(resolved ? resolved : target, &random_at);
+    if (!path) {
+        free(resolved);
         return sk_error_nomem(err);
+    }
     for (int attempt = 0; attempt < TEMP_ATTEMPTS; attempt++) {
         fill_random(path + random_at, next_seed());
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, TEMP_MODE);
         if (fd >= 0) {
             tmp->path = path; /* ownership moves to *tmp */
             tmp->fd = fd;
+            tmp->resolved = resolved;
             return SK_OK;
         }
         if (errno != EEXIST && errno != EINTR) {
             int saved = errno;
             free(path);
+            free(resolved);
             return errno_error(err, target, "cannot create a file in its directory", saved);
         }
     }
     free(path);
+    free(resolved);
     return sk_error_set(err, SK_ERUNTIME,
                         "%s: cannot create a file in its directory: all temporary names taken",
                         target);
@@ -175,11 +184,11 @@ sk_status sk_tempfile_commit(sk_tempfile *tmp, const char *target, sk_error *err
     sk_status status = sk_tempfile_close(tmp, target, err);
     if (status != SK_OK)
         return status;
-    if (!tmp->in_place && rename(tmp->path, target) != 0)
+    if (!tmp->in_place && rename(tmp->path, tmp->resolved ? tmp->resolved : target) != 0)
         return errno_error(err, target, "cannot move the finished file into place", errno);
     free(tmp->path); /* the file now belongs to target */
     tmp->path = NULL;
-    tmp->in_place = false;
+    sk_tempfile_abandon(tmp); /* empties the rest */
     return SK_OK;
 }
 
@@ -191,8 +200,8 @@ void sk_tempfile_abandon(sk_tempfile *tmp)
     if (tmp->path && !tmp->in_place)
         unlink(tmp->path);
     free(tmp->path);
-    tmp->path = NULL;
-    tmp->in_place = false;
+    free(tmp->resolved);
+    *tmp = SK_TEMPFILE_EMPTY;
 }
 
 bool sk_tempfile_is_pipe(const sk_tempfile *tmp)

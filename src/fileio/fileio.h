@@ -9,7 +9,9 @@
  * A target that exists and is not a regular file (a device such as
  * /dev/null, a named pipe, a socket) has nothing to protect and must not be
  * replaced by a file: it is opened and written in place, and commit and
- * abandon only close it.
+ * abandon only close it. A target that is a symbolic link stays one: the
+ * file it points to is the one replaced (the temporary file sits next to
+ * it); a dangling link is replaced itself.
  *
  * Lifecycle: sk_tempfile_create() -> (write through fd, or reopen by path)
  * -> sk_tempfile_commit() or sk_tempfile_abandon(). abandon() is safe on an
@@ -25,12 +27,14 @@
 #include "../error/error.h"
 
 typedef struct sk_tempfile {
-    char *path;    /* the temporary name (or the target, in place), owned; NULL when none */
-    int fd;        /* open for writing, or -1 once closed */
-    bool in_place; /* the target itself: a device or a pipe, never renamed or removed */
+    char *path;     /* the temporary name (or the target, in place), owned; NULL when none */
+    int fd;         /* open for writing, or -1 once closed */
+    bool in_place;  /* the target itself: a device or a pipe, never renamed or removed */
+    char *resolved; /* a symbolic link's destination, renamed onto instead; owned, or NULL */
 } sk_tempfile;
 
-#define SK_TEMPFILE_EMPTY ((sk_tempfile){.path = NULL, .fd = -1, .in_place = false})
+#define SK_TEMPFILE_EMPTY                                                                          \
+    ((sk_tempfile){.path = NULL, .fd = -1, .in_place = false, .resolved = NULL})
 
 /* Creates a new, empty temporary file for target (O_EXCL, so it never takes
  * over an existing file). Its mode is 0666 less the umask, as the final file
