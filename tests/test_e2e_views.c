@@ -63,6 +63,16 @@ static int read_samples(double xs[SAMPLES_MAX], double ys[SAMPLES_MAX])
     return n;
 }
 
+/* The regression scene's weights as CSV, every `every` frames, via the
+ * binary: the file's text, to free. */
+static char *export_weights(const char *path, const char *every)
+{
+    run_ok((const char *const[]){"weights", REGRESSION, "--every", every, "-o", path, "-y", NULL});
+    char *text = read_file(path, NULL);
+    assert_non_null(text);
+    return text;
+}
+
 /* Every exported frame of the regression scene: the query is on the x axis,
  * and its output is the Nadaraya–Watson estimate recomputed here from the CSV
  * with the frame's bandwidth: sum w_i y_i, w_i proportional to
@@ -73,10 +83,7 @@ static void test_regression_output_is_nadaraya_watson(void **state)
     double xs[SAMPLES_MAX], ys[SAMPLES_MAX];
     int n = read_samples(xs, ys);
     assert_int_equal(n, 40);
-    const char *out = SK_TEST_TMP "/regression1d_weights.csv";
-    run_ok((const char *const[]){"weights", REGRESSION, "--every", "37", "-o", out, "-y", NULL});
-    char *text = read_file(out, NULL);
-    assert_non_null(text);
+    char *text = export_weights(SK_TEST_TMP "/regression1d_weights.csv", "37");
     char *save = NULL;
     int records = 0;
     strtok_r(text, "\n", &save);
@@ -228,10 +235,7 @@ static int bright_cells(const char *png, blob out[2])
 static void test_regression_query_pixel_is_the_estimate(void **state)
 {
     (void)state;
-    const char *csv = SK_TEST_TMP "/regression1d_px.csv";
-    run_ok((const char *const[]){"weights", REGRESSION, "--every", "150", "-o", csv, "-y", NULL});
-    char *text = read_file(csv, NULL);
-    assert_non_null(text);
+    char *text = export_weights(SK_TEST_TMP "/regression1d_px.csv", "150");
     char *save = NULL;
     int checked = 0;
     strtok_r(text, "\n", &save); /* the header */
