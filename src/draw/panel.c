@@ -1,5 +1,6 @@
 /* panel.c — the weights panel beside the plot, and the title line. */
 #include <math.h>
+#include <string.h>
 #include <stdio.h>
 
 #include "painter.h"
@@ -16,6 +17,7 @@
 #define PANEL_FILL_ALPHA 0.045 /* of the line colour over the background */
 #define BAR_TEXT_SIZE 20.0
 #define NAME_SHRINK_MIN 0.6 /* a bar's name is set at least this large before it is cut */
+#define NUMBER_ROOM 0.9     /* of a bar's column: a wider number would touch its neighbours' */
 #define BAR_GUTTER 30.0     /* room for the 0.0 / 0.5 / 1.0 axis labels */
 #define BAR_OUTLINE 2.0     /* the kept keys' outline under knn and topk, layout units */
 #define MAX_BARS 12         /* keys shown one by one; beyond, the rest share one bar */
@@ -150,7 +152,9 @@ static void paint_bar_body(painter *p, const bar *b, double cx, bar_rows rows, b
     cairo_stroke(cr);
 }
 
-/* The weight above the bar, the name below, at opacity alpha. */
+/* The weight above the bar, the name below, at opacity alpha. Where bars
+ * stand too close for their numbers, a number that reads 0.00 is left out:
+ * a row of zeros run together says nothing. */
 static void paint_bar_text(painter *p, const bar *b, double cx, bar_rows rows, double alpha)
 {
     char number[16];
@@ -168,8 +172,10 @@ static void paint_bar_text(painter *p, const bar *b, double cx, bar_rows rows, d
     double wide = sk_text_width(p, b->label, name.size, false);
     if (wide > name.max_width)
         name.size *= fmax(NAME_SHRINK_MIN, 0.97 * name.max_width / wide); /* Pango rounds up */
+    bool crowded = sk_text_width(p, number, value.size, false) > rows.column * NUMBER_ROOM;
     double top = rows.base - rows.full * b->weight;
-    sk_draw_text(p, number, cx, top - sk_u(p, 4 + BAR_OUTLINE / 2), &value);
+    if (!crowded || strcmp(number, "0.00") != 0)
+        sk_draw_text(p, number, cx, top - sk_u(p, 4 + BAR_OUTLINE / 2), &value);
     sk_draw_text(p, b->label, cx, rows.base + sk_u(p, 6), &name);
 }
 
