@@ -641,6 +641,29 @@ static void test_output_to_device(void **state)
     }
 }
 
+/* A GIF's frames wait for the palette in a scratch file in $TMPDIR; where
+ * that cannot be made the render fails naming it, and leaves no output. */
+static void test_gif_scratch_dir_missing(void **state)
+{
+    (void)state;
+    setup_dir();
+    const char *saved = getenv("TMPDIR");
+    char *restore = saved ? strdup(saved) : NULL;
+    setenv("TMPDIR", DIR "/no-such-dir", 1);
+    run_result r =
+        run_softknn((const char *const[]){"render", TINY, "-o", DIR "/a.gif", "--quiet", NULL});
+    if (restore)
+        setenv("TMPDIR", restore, 1);
+    else
+        unsetenv("TMPDIR");
+    free(restore);
+    assert_int_equal(r.exit_code, 1);
+    if (!strstr(r.err, DIR "/no-such-dir: cannot create a scratch file"))
+        fail_msg("stderr: %s", r.err);
+    run_result_free(&r);
+    assert_int_equal(access(DIR "/a.gif", F_OK), -1);
+}
+
 /* A symbolic link at the output path stays a link: the file it leads to is
  * the one replaced (and without -y, kept). */
 static void test_output_through_symlink(void **state)
@@ -695,6 +718,7 @@ int main(void)
         cmocka_unit_test(test_png_compression_levels),
         cmocka_unit_test(test_output_to_named_pipe),
         cmocka_unit_test(test_output_to_device),
+        cmocka_unit_test(test_gif_scratch_dir_missing),
         cmocka_unit_test(test_output_through_symlink),
         cmocka_unit_test(test_output_is_directory),
     };

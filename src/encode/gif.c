@@ -1,21 +1,28 @@
-/* gif.c — the GIF sink: BGRA frames through a libavfilter graph
+/* gif.c — the GIF sink: BGRA frames through two libavfilter graphs
  *
- *   buffer -> [scale] -> split -> palettegen=stats_mode=diff -> paletteuse -> buffersink
- *                             `-----------------------------------^
+ *   while drawing:  buffer -> [scale] -> split -> palettegen=stats_mode=diff -> palette
+ *                                             `-> frames, kept in a scratch file
+ *   at the end:     frames from the file -> paletteuse(palette) -> gif encoder
  *
- * then libavcodec's gif encoder and the gif muxer (loops forever) into a
- * temporary file renamed into place by finish().
+ * and the gif muxer (loops forever) into a temporary file renamed into
+ * place by finish().
  *
- * palettegen emits its one palette only when its input ends, so paletteuse
- * holds every frame until finish() sends the graph EOF: the whole clip sits
- * in memory at the GIF's size (measured peak: 460 MB for 180 frames at
- * 960x540, 600 MB for 60 at 1920x1080), which is what GIFs of a few
- * seconds can afford, and cheaper than drawing them twice. (Two passes,
- * palettegen over all frames and then paletteuse frame by frame, were tried:
- * the same bytes, 15% slower, and no lower peak, because palettegen's
- * stats_mode=diff itself grows with the clip in this libavfilter (5.1): the
- * ffmpeg program's palettegen alone peaks at 290 MB over those 150 frames,
- * 71 MB with stats_mode=full.)
+ * palettegen emits its one palette only when its input ends, so every frame
+ * must wait for it somewhere. In memory (one graph, paletteuse holding the
+ * frames) the peak grew with the clip: 405 MB for 150 frames at 960x540,
+ * 711 MB for 300, 1.35 GB for 150 at 1920x1080. In a scratch file ($TMPDIR)
+ * the frames wait on disk (or in the page cache, which the system may
+ * reclaim) and the peak stays flat: 110 MB, 113 MB, 164 MB. The output is
+ * the same byte for byte. Time: 960x540 a little faster (0.75 s against
+ * 0.82 s for 150 frames: writing and reading the file costs less than the
+ * page faults of holding the frames); 1920x1080 slower where the file
+ * really goes to disk (4.0-4.7 s against 2.5-3.0 s here; 2.8 s with
+ * $TMPDIR on tmpfs).
+ *
+ * Both graphs get frames that are reused (two, since a filter keeps the one
+ * before): a fresh frame per frame costs page faults and, in glibc's heap,
+ * fragmentation that made palettegen's stats_mode=diff peak at 318 MB
+ * instead of 71 MB over 150 frames at 960x540.
  *
  * GIF delays are whole centiseconds, so rates above 50 fps cannot be shown:
  * above 50 only every k-th frame is kept, k the smallest whole number that
@@ -32,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libavcodec/avcodec.h>
 #include <libavfilter/avfilter.h>
@@ -42,27 +50,33 @@
 
 #include "sinks.h"
 
-#define GIF_MAX_FPS 50 /* one frame per 2 centiseconds */
+#define GIF_MAX_FPS 50                                   /* one frame per 2 centiseconds */
+#define SCRATCH_NAME "the GIF's scratch file in $TMPDIR" /* for messages */
+#define PALETTE_FILTERS "split[frames][all];[all]palettegen=stats_mode=diff[palette]"
 /* bayer: a fixed dither pattern, so a pixel that does not change keeps its
  * dither and diff_mode=rectangle re-encodes only what moved. Measured with
  * the ffmpeg program on 180 frames of scenes/bandwidth.yaml at 960x540:
  * sierra2_4a (error diffusion) took 1.9x as long for a file 3% larger. */
-#define GIF_FILTERS                                                                                \
-    "split[a][b];[a]palettegen=stats_mode=diff[p];"                                                \
-    "[b][p]paletteuse=dither=bayer:diff_mode=rectangle"
+#define DITHER_FILTERS "[in][palette]paletteuse=dither=bayer:diff_mode=rectangle[out]"
 
 typedef struct gif_sink {
     const char *path;     /* borrowed from the sink (see sinks.h) */
     sk_av_output out;     /* the gif file */
-    AVFilterGraph *graph; /* owns source and sink */
-    AVFilterContext *source, *sink;
+    AVFilterGraph *graph; /* while drawing: owns source, frames_out and palette_out */
+    AVFilterContext *source, *frames_out, *palette_out;
+    AVFilterGraph *dither; /* at the end: owns dither_in, palette_in and sink */
+    AVFilterContext *dither_in, *palette_in, *sink;
     AVCodecContext *encoder;
-    AVFrame *frame;    /* bgra in; reused for every frame */
-    AVFrame *filtered; /* pal8 out of the graph */
+    AVFrame *frames[2]; /* bgra in, reused: a graph holds on to the last one it got */
+    AVFrame *filtered;  /* out of a graph */
     AVPacket *packet;
-    int keep_every;   /* k: frames kept are the 0th, k-th, 2k-th, ... */
-    int64_t received; /* frames given to write() */
-    int64_t next_pts; /* frames sent into the graph, in k/fps units */
+    int kept_w, kept_h;   /* the kept frames' size (the GIF's) */
+    int64_t kept;         /* how many */
+    AVRational time_base; /* of the kept frames */
+    int scratch;          /* the kept frames, one after another; -1 when not open */
+    int keep_every;       /* k: frames kept are the 0th, k-th, 2k-th, ... */
+    int64_t received;     /* frames given to write() */
+    int64_t next_pts;     /* frames sent into the graph, in k/fps units */
 } gif_sink;
 
 static sk_status graph_error(gif_sink *s, const char *what, int rc, sk_error *err)
@@ -75,13 +89,68 @@ static void filter_description(const sk_sink_options *o, char *out, size_t size)
 {
     if (o->gif_width > 0 && o->gif_width != o->width) {
         long height = ((long)o->height * o->gif_width + o->width / 2) / o->width;
-        snprintf(out, size, "scale=%d:%ld:flags=area," GIF_FILTERS, o->gif_width,
+        snprintf(out, size, "[in]scale=%d:%ld:flags=area," PALETTE_FILTERS, o->gif_width,
                  height > 0 ? height : 1);
     } else {
-        snprintf(out, size, "%s", GIF_FILTERS);
+        snprintf(out, size, "[in]%s", PALETTE_FILTERS);
     }
 }
 
+/* A filter of graph, named name, from libavfilter's filter filter_name. */
+static sk_status add_filter(gif_sink *s, AVFilterGraph *graph, AVFilterContext **out,
+                            const char *filter_name, const char *name, const char *args,
+                            sk_error *err)
+{
+    int rc = avfilter_graph_create_filter(out, avfilter_get_by_name(filter_name), name, args, NULL,
+                                          graph);
+    if (rc < 0) {
+        char what[96];
+        snprintf(what, sizeof what, "cannot create the filter graph's %s", name);
+        return graph_error(s, what, rc, err);
+    }
+    return SK_OK;
+}
+
+/* Links the labelled ends of description to our filters: each `from` (a
+ * source) feeds the label of the same name, each `to` (a sink) takes one. */
+static int parse_graph(AVFilterGraph *graph, const char *description, AVFilterContext **from,
+                       const char *const *from_names, int n_from, AVFilterContext **to,
+                       const char *const *to_names, int n_to)
+{
+    AVFilterInOut *outputs = NULL, *inputs = NULL;
+    int rc = 0;
+    for (int i = n_from - 1; i >= 0 && rc >= 0; i--) {
+        AVFilterInOut *link = avfilter_inout_alloc();
+        if (!link || !(link->name = av_strdup(from_names[i]))) {
+            avfilter_inout_free(&link);
+            rc = AVERROR(ENOMEM);
+            break;
+        }
+        link->filter_ctx = from[i];
+        link->next = outputs;
+        outputs = link;
+    }
+    for (int i = n_to - 1; i >= 0 && rc >= 0; i--) {
+        AVFilterInOut *link = avfilter_inout_alloc();
+        if (!link || !(link->name = av_strdup(to_names[i]))) {
+            avfilter_inout_free(&link);
+            rc = AVERROR(ENOMEM);
+            break;
+        }
+        link->filter_ctx = to[i];
+        link->next = inputs;
+        inputs = link;
+    }
+    if (rc >= 0)
+        rc = avfilter_graph_parse_ptr(graph, description, &inputs, &outputs, NULL);
+    avfilter_inout_free(&inputs);
+    avfilter_inout_free(&outputs);
+    if (rc >= 0)
+        rc = avfilter_graph_config(graph, NULL);
+    return rc;
+}
+
+/* The graph that runs while drawing: the palette, and the frames to keep. */
 static sk_status open_graph(gif_sink *s, const sk_sink_options *o, sk_error *err)
 {
     s->graph = avfilter_graph_alloc();
@@ -90,31 +159,60 @@ static sk_status open_graph(gif_sink *s, const sk_sink_options *o, sk_error *err
     char args[256];
     snprintf(args, sizeof args, "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d:pixel_aspect=1/1",
              o->width, o->height, AV_PIX_FMT_BGRA, s->keep_every, o->fps);
-    int rc = avfilter_graph_create_filter(&s->source, avfilter_get_by_name("buffer"), "in", args,
-                                          NULL, s->graph);
+    sk_status status = add_filter(s, s->graph, &s->source, "buffer", "in", args, err);
+    if (status == SK_OK)
+        status = add_filter(s, s->graph, &s->frames_out, "buffersink", "frames", NULL, err);
+    if (status == SK_OK)
+        status = add_filter(s, s->graph, &s->palette_out, "buffersink", "palette", NULL, err);
+    if (status != SK_OK)
+        return status;
+    /* The kept frames as BGRA, whatever the scaler would rather give. */
+    static const enum AVPixelFormat bgra[] = {AV_PIX_FMT_BGRA, AV_PIX_FMT_NONE};
+    int rc = av_opt_set_int_list(s->frames_out, "pix_fmts", bgra, AV_PIX_FMT_NONE,
+                                 AV_OPT_SEARCH_CHILDREN);
     if (rc < 0)
-        return graph_error(s, "cannot create the filter graph's source", rc, err);
-    rc = avfilter_graph_create_filter(&s->sink, avfilter_get_by_name("buffersink"), "out", NULL,
-                                      NULL, s->graph);
-    if (rc < 0)
-        return graph_error(s, "cannot create the filter graph's sink", rc, err);
-    AVFilterInOut *outputs = avfilter_inout_alloc(), *inputs = avfilter_inout_alloc();
+        return graph_error(s, "cannot set up palettegen", rc, err);
     char description[512];
     filter_description(o, description, sizeof description);
-    if (!outputs || !inputs || !(outputs->name = av_strdup("in")) ||
-        !(inputs->name = av_strdup("out")))
-        rc = AVERROR(ENOMEM);
-    else {
-        outputs->filter_ctx = s->source; /* the graph's text reads from our source... */
-        inputs->filter_ctx = s->sink;    /* ...and writes to our sink */
-        rc = avfilter_graph_parse_ptr(s->graph, description, &inputs, &outputs, NULL);
-    }
-    avfilter_inout_free(&inputs);
-    avfilter_inout_free(&outputs);
-    if (rc >= 0)
-        rc = avfilter_graph_config(s->graph, NULL);
+    static const char *const from_names[] = {"in"};
+    static const char *const to_names[] = {"frames", "palette"};
+    AVFilterContext *to[] = {s->frames_out, s->palette_out};
+    rc = parse_graph(s->graph, description, &s->source, from_names, 1, to, to_names, 2);
     if (rc < 0)
-        return graph_error(s, "cannot set up palettegen/paletteuse", rc, err);
+        return graph_error(s, "cannot set up palettegen", rc, err);
+    s->kept_w = av_buffersink_get_w(s->frames_out);
+    s->kept_h = av_buffersink_get_h(s->frames_out);
+    s->time_base = av_buffersink_get_time_base(s->frames_out);
+    return SK_OK;
+}
+
+/* The graph that runs at the end: kept frames and the palette into
+ * paletteuse. palette is the palette frame (its size and format). */
+static sk_status open_dither(gif_sink *s, const AVFrame *palette, sk_error *err)
+{
+    s->dither = avfilter_graph_alloc();
+    if (!s->dither)
+        return sk_error_nomem(err);
+    char args[256];
+    snprintf(args, sizeof args, "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d:pixel_aspect=1/1",
+             s->kept_w, s->kept_h, AV_PIX_FMT_BGRA, s->time_base.num, s->time_base.den);
+    sk_status status = add_filter(s, s->dither, &s->dither_in, "buffer", "in", args, err);
+    if (status == SK_OK) {
+        snprintf(args, sizeof args, "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d:pixel_aspect=1/1",
+                 palette->width, palette->height, palette->format, s->time_base.num,
+                 s->time_base.den);
+        status = add_filter(s, s->dither, &s->palette_in, "buffer", "palette", args, err);
+    }
+    if (status == SK_OK)
+        status = add_filter(s, s->dither, &s->sink, "buffersink", "out", NULL, err);
+    if (status != SK_OK)
+        return status;
+    static const char *const from_names[] = {"in", "palette"};
+    static const char *const to_names[] = {"out"};
+    AVFilterContext *from[] = {s->dither_in, s->palette_in};
+    int rc = parse_graph(s->dither, DITHER_FILTERS, from, from_names, 2, &s->sink, to_names, 1);
+    if (rc < 0)
+        return graph_error(s, "cannot set up paletteuse", rc, err);
     return SK_OK;
 }
 
@@ -126,10 +224,10 @@ static sk_status open_encoder(gif_sink *s, sk_error *err)
     s->encoder = avcodec_alloc_context3(codec);
     if (!s->encoder)
         return sk_error_nomem(err);
-    s->encoder->width = av_buffersink_get_w(s->sink);
-    s->encoder->height = av_buffersink_get_h(s->sink);
+    s->encoder->width = s->kept_w;
+    s->encoder->height = s->kept_h;
     s->encoder->pix_fmt = AV_PIX_FMT_PAL8;
-    s->encoder->time_base = av_buffersink_get_time_base(s->sink);
+    s->encoder->time_base = s->time_base;
     int rc = avcodec_open2(s->encoder, codec, NULL);
     if (rc < 0)
         return sk_av_error(err, s->path, "cannot open encoder gif", rc);
@@ -155,10 +253,14 @@ static void gif_free(void *state)
     if (!s)
         return;
     av_packet_free(&s->packet);
-    av_frame_free(&s->frame);
+    av_frame_free(&s->frames[0]);
+    av_frame_free(&s->frames[1]);
     av_frame_free(&s->filtered);
     avcodec_free_context(&s->encoder);
     avfilter_graph_free(&s->graph);
+    avfilter_graph_free(&s->dither);
+    if (s->scratch >= 0)
+        close(s->scratch);
     sk_av_output_free(&s->out);
     free(s);
 }
@@ -171,13 +273,14 @@ static sk_status gif_open(const sk_sink_options *o, void **state, sk_error *err)
     s->path = o->path;
     s->out = SK_AV_OUTPUT_EMPTY;
     s->keep_every = (o->fps + GIF_MAX_FPS - 1) / GIF_MAX_FPS;
-    sk_status status = open_graph(s, o, err);
+    s->scratch = sk_scratch_open(err);
+    sk_status status = s->scratch < 0 ? SK_ERUNTIME : open_graph(s, o, err);
     if (status == SK_OK)
         status = open_encoder(s, err);
     if (status == SK_OK)
         status = open_muxer(s, err);
-    if (status == SK_OK)
-        status = sk_av_frame_new(AV_PIX_FMT_BGRA, o->width, o->height, &s->frame, s->path, err);
+    for (int i = 0; i < 2 && status == SK_OK; i++)
+        status = sk_av_frame_new(AV_PIX_FMT_BGRA, o->width, o->height, &s->frames[i], s->path, err);
     if (status == SK_OK && (!(s->filtered = av_frame_alloc()) || !(s->packet = av_packet_alloc())))
         status = sk_error_nomem(err);
     if (status != SK_OK) {
@@ -188,22 +291,45 @@ static sk_status gif_open(const sk_sink_options *o, void **state, sk_error *err)
     return SK_OK;
 }
 
-/* Moves every frame the graph has finished into the encoder. */
-static sk_status encode_filtered(gif_sink *s, sk_error *err)
+/* Of two frames, one the graph no longer holds (palettegen and paletteuse
+ * keep only the frame before): reused, so no frame is allocated per frame
+ * (which costs page faults, and in glibc's heap grew palettegen's peak from
+ * 71 MB to 318 MB over 150 frames at 960x540). */
+static sk_status writable_frame(gif_sink *s, AVFrame **two, AVFrame **out, sk_error *err)
+{
+    *out = av_frame_is_writable(two[0]) ? two[0] : two[1];
+    int rc = av_frame_make_writable(*out); /* a copy only if both are held */
+    if (rc < 0)
+        return sk_av_error(err, s->path, "cannot make the frame writable", rc);
+    return SK_OK;
+}
+
+/* Appends frame f (kept_w x kept_h BGRA) to the scratch file. */
+static sk_status spill(gif_sink *s, const AVFrame *f, sk_error *err)
+{
+    size_t row = (size_t)4 * s->kept_w;
+    int rows_at_once = f->linesize[0] == (int)row ? s->kept_h : 1; /* one call if packed */
+    sk_status status = SK_OK;
+    for (int y = 0; y < s->kept_h && status == SK_OK; y += rows_at_once)
+        status = sk_write_all(s->scratch, SCRATCH_NAME, f->data[0] + (size_t)y * f->linesize[0],
+                              row * (size_t)rows_at_once, err);
+    return status;
+}
+
+/* Keeps every frame the graph has ready in the scratch file. */
+static sk_status keep_ready(gif_sink *s, sk_error *err)
 {
     for (;;) {
-        int rc = av_buffersink_get_frame(s->sink, s->filtered);
+        int rc = av_buffersink_get_frame(s->frames_out, s->filtered);
         if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
             return SK_OK;
         if (rc < 0)
             return sk_av_error(err, s->path, "cannot filter", rc);
-        rc = avcodec_send_frame(s->encoder, s->filtered);
+        sk_status status = spill(s, s->filtered, err);
         av_frame_unref(s->filtered);
-        if (rc < 0)
-            return sk_av_error(err, s->path, "cannot encode gif", rc);
-        sk_status status = sk_av_output_mux_ready(&s->out, s->encoder, s->packet, err);
         if (status != SK_OK)
             return status;
+        s->kept++;
     }
 }
 
@@ -214,18 +340,19 @@ static sk_status gif_write(void *state, int64_t frame_index, const uint8_t *bgra
     gif_sink *s = state;
     if (s->received++ % s->keep_every != 0)
         return SK_OK; /* above 50 fps: only every k-th frame */
-    int rc = av_frame_make_writable(s->frame);
-    if (rc < 0)
-        return sk_av_error(err, s->path, "cannot make the frame writable", rc);
-    for (int y = 0; y < s->frame->height; y++)
-        memcpy(s->frame->data[0] + (size_t)y * s->frame->linesize[0], bgra + (size_t)y * stride,
-               (size_t)4 * s->frame->width);
-    s->frame->pts = s->next_pts++;
+    AVFrame *frame = NULL;
+    sk_status status = writable_frame(s, s->frames, &frame, err);
+    if (status != SK_OK)
+        return status;
+    for (int y = 0; y < frame->height; y++)
+        memcpy(frame->data[0] + (size_t)y * frame->linesize[0], bgra + (size_t)y * stride,
+               (size_t)4 * frame->width);
+    frame->pts = s->next_pts++;
     /* KEEP_REF: the graph takes its own reference; ours stays for reuse. */
-    rc = av_buffersrc_add_frame_flags(s->source, s->frame, AV_BUFFERSRC_FLAG_KEEP_REF);
+    int rc = av_buffersrc_add_frame_flags(s->source, frame, AV_BUFFERSRC_FLAG_KEEP_REF);
     if (rc < 0)
         return sk_av_error(err, s->path, "cannot filter", rc);
-    return encode_filtered(s, err);
+    return keep_ready(s, err);
 }
 
 /* The frames paletteuse lets out at the end, handed to the encoder's thread:
@@ -282,7 +409,16 @@ static void *encode_queued(void *arg)
     return NULL;
 }
 
-/* Moves the graph's remaining frames into the queue, waiting while it is
+/* Whether the encoder's side has stopped (it failed). */
+static bool queue_stopped(frame_queue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    bool stopped = q->done;
+    pthread_mutex_unlock(&q->lock);
+    return stopped;
+}
+
+/* Moves the frames paletteuse has ready into the queue, waiting while it is
  * full; stops early when the encoder has failed. */
 static sk_status queue_filtered(frame_queue *q, sk_error *err)
 {
@@ -315,13 +451,82 @@ static sk_status queue_filtered(frame_queue *q, sk_error *err)
     }
 }
 
+/* Ends the first graph and takes its palette into *palette. */
+static sk_status take_palette(gif_sink *s, AVFrame **palette, sk_error *err)
+{
+    int rc = av_buffersrc_add_frame(s->source, NULL); /* EOF: palettegen emits */
+    if (rc < 0)
+        return sk_av_error(err, s->path, "cannot end the filter graph", rc);
+    sk_status status = keep_ready(s, err);
+    if (status != SK_OK)
+        return status;
+    if (!(*palette = av_frame_alloc()))
+        return sk_error_nomem(err);
+    rc = av_buffersink_get_frame(s->palette_out, *palette);
+    if (rc < 0)
+        return sk_av_error(err, s->path, "palettegen gave no palette", rc);
+    return SK_OK;
+}
+
+/* Kept frame i read back from the scratch file into one of two[2]. */
+static sk_status read_kept(gif_sink *s, int64_t i, AVFrame **two, AVFrame **out, sk_error *err)
+{
+    sk_status status = writable_frame(s, two, out, err);
+    size_t row = (size_t)4 * s->kept_w;
+    int64_t at = i * (int64_t)(row * (size_t)s->kept_h);
+    int rows_at_once = status == SK_OK && (*out)->linesize[0] == (int)row ? s->kept_h : 1;
+    for (int y = 0; y < s->kept_h && status == SK_OK; y += rows_at_once)
+        status = sk_read_all_at(s->scratch, (*out)->data[0] + (size_t)y * (*out)->linesize[0],
+                                row * (size_t)rows_at_once, at + (int64_t)y * (int64_t)row,
+                                SCRATCH_NAME, err);
+    if (status == SK_OK)
+        (*out)->pts = i;
+    return status;
+}
+
+/* The kept frames, one by one, through paletteuse into the encoder's queue. */
+static sk_status dither_kept(gif_sink *s, frame_queue *q, sk_error *err)
+{
+    AVFrame *two[2] = {NULL, NULL};
+    sk_status status = SK_OK;
+    for (int j = 0; j < 2 && status == SK_OK; j++)
+        status = sk_av_frame_new(AV_PIX_FMT_BGRA, s->kept_w, s->kept_h, &two[j], s->path, err);
+    for (int64_t i = 0; i < s->kept && status == SK_OK && !queue_stopped(q); i++) {
+        AVFrame *frame = NULL;
+        status = read_kept(s, i, two, &frame, err);
+        int rc = status == SK_OK
+                     ? av_buffersrc_add_frame_flags(s->dither_in, frame, AV_BUFFERSRC_FLAG_KEEP_REF)
+                     : 0;
+        if (rc < 0)
+            status = sk_av_error(err, s->path, "cannot filter", rc);
+        if (status == SK_OK)
+            status = queue_filtered(q, err);
+    }
+    av_frame_free(&two[0]);
+    av_frame_free(&two[1]);
+    if (status != SK_OK)
+        return status;
+    int rc = av_buffersrc_add_frame(s->dither_in, NULL);
+    if (rc < 0)
+        return sk_av_error(err, s->path, "cannot end the filter graph", rc);
+    return queue_filtered(q, err);
+}
+
 static sk_status gif_finish(void *state, sk_error *err)
 {
     gif_sink *s = state;
-    /* EOF into the graph: palettegen emits the palette, paletteuse drains. */
-    int rc = av_buffersrc_add_frame(s->source, NULL);
-    if (rc < 0)
-        return sk_av_error(err, s->path, "cannot end the filter graph", rc);
+    AVFrame *palette = NULL;
+    sk_status status = take_palette(s, &palette, err);
+    if (status == SK_OK)
+        status = open_dither(s, palette, err);
+    int rc = 0;
+    if (status == SK_OK && (rc = av_buffersrc_add_frame(s->palette_in, palette)) >= 0)
+        rc = av_buffersrc_add_frame(s->palette_in, NULL); /* one palette for every frame */
+    av_frame_free(&palette);
+    if (status == SK_OK && rc < 0)
+        status = sk_av_error(err, s->path, "cannot filter", rc);
+    if (status != SK_OK)
+        return status;
     frame_queue q = {.s = s, .status = SK_OK};
     pthread_t encoder;
     if (pthread_mutex_init(&q.lock, NULL) != 0)
@@ -330,11 +535,10 @@ static sk_status gif_finish(void *state, sk_error *err)
         pthread_mutex_destroy(&q.lock);
         return sk_error_set(err, SK_ERUNTIME, "%s: cannot create a condition", s->path);
     }
-    sk_status status = SK_OK;
     if (pthread_create(&encoder, NULL, encode_queued, &q) != 0) {
         status = sk_error_set(err, SK_ERUNTIME, "%s: cannot start the encoder thread", s->path);
     } else {
-        status = queue_filtered(&q, err);
+        status = dither_kept(s, &q, err);
         pthread_mutex_lock(&q.lock);
         q.done = true;
         pthread_cond_signal(&q.changed);

@@ -204,6 +204,48 @@ void sk_tempfile_abandon(sk_tempfile *tmp)
     *tmp = SK_TEMPFILE_EMPTY;
 }
 
+int sk_scratch_open(sk_error *err)
+{
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !dir[0])
+        dir = "/tmp";
+    /* Named only for the moment between mkstemp and unlink. */
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/softknn-scratch-XXXXXX", dir) >= (int)sizeof path) {
+        sk_error_set(err, SK_EINPUT, "%s: path too long", dir);
+        return -1;
+    }
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        errno_error(err, dir, "cannot create a scratch file (TMPDIR names where; it needs room)",
+                    errno);
+        return -1;
+    }
+    unlink(path);
+    fcntl(fd, F_SETFD, FD_CLOEXEC); /* not for programs we start */
+    return fd;
+}
+
+sk_status sk_read_all_at(int fd, void *data, size_t n, long long offset, const char *what,
+                         sk_error *err)
+{
+    unsigned char *p = data;
+    while (n > 0) {
+        ssize_t done = pread(fd, p, n, (off_t)offset);
+        if (done < 0 && errno == EINTR)
+            continue;
+        if (done < 0)
+            return errno_error(err, what, "cannot read back", errno);
+        if (done == 0)
+            return sk_error_set(err, SK_ERUNTIME, "%s: cannot read back: the file ended early",
+                                what);
+        p += done;
+        n -= (size_t)done;
+        offset += done;
+    }
+    return SK_OK;
+}
+
 bool sk_tempfile_is_pipe(const sk_tempfile *tmp)
 {
     return tmp->in_place && tmp->fd >= 0 && lseek(tmp->fd, 0, SEEK_CUR) < 0 && errno == ESPIPE;

@@ -64,6 +64,17 @@ sk_status sk_tempfile_commit(sk_tempfile *tmp, const char *target, sk_error *err
 /* Closes and removes the temporary file, if any, and empties *tmp. */
 void sk_tempfile_abandon(sk_tempfile *tmp);
 
+/* A scratch file for data too big to keep in memory: unnamed, in $TMPDIR
+ * (else /tmp), open for reading and writing, and gone once closed, however
+ * the program ends. Returns the descriptor, or -1 with err naming the
+ * directory. */
+int sk_scratch_open(sk_error *err);
+
+/* Reads all n bytes at offset (retrying short and interrupted reads); an
+ * early end of file is an error. what names the data in the message. */
+sk_status sk_read_all_at(int fd, void *data, size_t n, long long offset, const char *what,
+                         sk_error *err);
+
 /* Whether tmp is a pipe (or socket) written in place: it cannot be closed
  * and opened again by name (its reader would see the end of the stream),
  * nor seeked. */
