@@ -111,6 +111,25 @@ static sk_status add_filter(gif_sink *s, AVFilterGraph *graph, AVFilterContext *
     return SK_OK;
 }
 
+/* A list of our filters for avfilter_graph_parse_ptr, each under the label
+ * of the same index in names. Returns 0 or a negative AVERROR. */
+static int named_ends(AVFilterContext **filters, const char *const *names, int n,
+                      AVFilterInOut **list)
+{
+    *list = NULL;
+    for (int i = n - 1; i >= 0; i--) {
+        AVFilterInOut *end = avfilter_inout_alloc();
+        if (!end || !(end->name = av_strdup(names[i]))) {
+            avfilter_inout_free(&end);
+            return AVERROR(ENOMEM);
+        }
+        end->filter_ctx = filters[i];
+        end->next = *list;
+        *list = end;
+    }
+    return 0;
+}
+
 /* Links the labelled ends of description to our filters: each `from` (a
  * source) feeds the label of the same name, each `to` (a sink) takes one. */
 static int parse_graph(AVFilterGraph *graph, const char *description, AVFilterContext **from,
@@ -118,29 +137,9 @@ static int parse_graph(AVFilterGraph *graph, const char *description, AVFilterCo
                        const char *const *to_names, int n_to)
 {
     AVFilterInOut *outputs = NULL, *inputs = NULL;
-    int rc = 0;
-    for (int i = n_from - 1; i >= 0 && rc >= 0; i--) {
-        AVFilterInOut *link = avfilter_inout_alloc();
-        if (!link || !(link->name = av_strdup(from_names[i]))) {
-            avfilter_inout_free(&link);
-            rc = AVERROR(ENOMEM);
-            break;
-        }
-        link->filter_ctx = from[i];
-        link->next = outputs;
-        outputs = link;
-    }
-    for (int i = n_to - 1; i >= 0 && rc >= 0; i--) {
-        AVFilterInOut *link = avfilter_inout_alloc();
-        if (!link || !(link->name = av_strdup(to_names[i]))) {
-            avfilter_inout_free(&link);
-            rc = AVERROR(ENOMEM);
-            break;
-        }
-        link->filter_ctx = to[i];
-        link->next = inputs;
-        inputs = link;
-    }
+    int rc = named_ends(from, from_names, n_from, &outputs);
+    if (rc >= 0)
+        rc = named_ends(to, to_names, n_to, &inputs);
     if (rc >= 0)
         rc = avfilter_graph_parse_ptr(graph, description, &inputs, &outputs, NULL);
     avfilter_inout_free(&inputs);
@@ -150,16 +149,25 @@ static int parse_graph(AVFilterGraph *graph, const char *description, AVFilterCo
     return rc;
 }
 
+/* A buffer source of w x h frames of format, at time_base. */
+static sk_status add_source(gif_sink *s, AVFilterGraph *graph, AVFilterContext **out,
+                            const char *name, int w, int h, int format, AVRational time_base,
+                            sk_error *err)
+{
+    char args[256];
+    snprintf(args, sizeof args, "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d:pixel_aspect=1/1", w,
+             h, format, time_base.num, time_base.den);
+    return add_filter(s, graph, out, "buffer", name, args, err);
+}
+
 /* The graph that runs while drawing: the palette, and the frames to keep. */
 static sk_status open_graph(gif_sink *s, const sk_sink_options *o, sk_error *err)
 {
     s->graph = avfilter_graph_alloc();
     if (!s->graph)
         return sk_error_nomem(err);
-    char args[256];
-    snprintf(args, sizeof args, "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d:pixel_aspect=1/1",
-             o->width, o->height, AV_PIX_FMT_BGRA, s->keep_every, o->fps);
-    sk_status status = add_filter(s, s->graph, &s->source, "buffer", "in", args, err);
+    sk_status status = add_source(s, s->graph, &s->source, "in", o->width, o->height,
+                                  AV_PIX_FMT_BGRA, (AVRational){s->keep_every, o->fps}, err);
     if (status == SK_OK)
         status = add_filter(s, s->graph, &s->frames_out, "buffersink", "frames", NULL, err);
     if (status == SK_OK)
@@ -193,16 +201,11 @@ static sk_status open_dither(gif_sink *s, const AVFrame *palette, sk_error *err)
     s->dither = avfilter_graph_alloc();
     if (!s->dither)
         return sk_error_nomem(err);
-    char args[256];
-    snprintf(args, sizeof args, "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d:pixel_aspect=1/1",
-             s->kept_w, s->kept_h, AV_PIX_FMT_BGRA, s->time_base.num, s->time_base.den);
-    sk_status status = add_filter(s, s->dither, &s->dither_in, "buffer", "in", args, err);
-    if (status == SK_OK) {
-        snprintf(args, sizeof args, "video_size=%dx%d:pix_fmt=%d:time_base=%d/%d:pixel_aspect=1/1",
-                 palette->width, palette->height, palette->format, s->time_base.num,
-                 s->time_base.den);
-        status = add_filter(s, s->dither, &s->palette_in, "buffer", "palette", args, err);
-    }
+    sk_status status = add_source(s, s->dither, &s->dither_in, "in", s->kept_w, s->kept_h,
+                                  AV_PIX_FMT_BGRA, s->time_base, err);
+    if (status == SK_OK)
+        status = add_source(s, s->dither, &s->palette_in, "palette", palette->width,
+                            palette->height, palette->format, s->time_base, err);
     if (status == SK_OK)
         status = add_filter(s, s->dither, &s->sink, "buffersink", "out", NULL, err);
     if (status != SK_OK)
