@@ -641,27 +641,48 @@ static void test_output_to_device(void **state)
     }
 }
 
-/* A GIF's frames wait for the palette in a scratch file in $TMPDIR; where
- * that cannot be made the render fails naming it, and leaves no output. */
-static void test_gif_scratch_dir_missing(void **state)
+/* Runs softknn with TMPDIR set to tmpdir (the test's own TMPDIR restored
+ * afterwards). */
+static run_result run_with_tmpdir(const char *tmpdir, const char *const args[])
 {
-    (void)state;
-    setup_dir();
     const char *saved = getenv("TMPDIR");
     char *restore = saved ? strdup(saved) : NULL;
-    setenv("TMPDIR", DIR "/no-such-dir", 1);
-    run_result r =
-        run_softknn((const char *const[]){"render", TINY, "-o", DIR "/a.gif", "--quiet", NULL});
+    setenv("TMPDIR", tmpdir, 1);
+    run_result r = run_softknn(args);
     if (restore)
         setenv("TMPDIR", restore, 1);
     else
         unsetenv("TMPDIR");
     free(restore);
+    return r;
+}
+
+/* A GIF's frames wait for the palette in a scratch file in $TMPDIR, gone
+ * when the render ends; where none can be made the render fails naming the
+ * directory, and leaves no output. */
+static void test_gif_scratch_file(void **state)
+{
+    (void)state;
+    setup_dir();
+    run_ok((const char *const[]){"mkdir", "-p", DIR "/scratch", NULL});
+    run_result r = run_with_tmpdir(
+        DIR "/scratch", (const char *const[]){"render", TINY, "-o", DIR "/a.gif", "--quiet", NULL});
+    if (r.exit_code != 0)
+        fail_msg("exit %d: %s", r.exit_code, r.err);
+    run_result_free(&r);
+    expect_stream(DIR "/a.gif", (expected_stream){"gif", NULL, NULL, "320", "180", "12", false});
+    r = run_program((const char *const[]){"ls", "-A", DIR "/scratch", NULL});
+    if (r.exit_code != 0 || r.out[0] != '\0')
+        fail_msg("the scratch directory is not empty after the render: %s", r.out);
+    run_result_free(&r);
+
+    r = run_with_tmpdir(DIR "/no-such-dir",
+                        (const char *const[]){"render", TINY, "-o", DIR "/b.gif", "--quiet", NULL});
     assert_int_equal(r.exit_code, 1);
     if (!strstr(r.err, DIR "/no-such-dir: cannot create a scratch file"))
         fail_msg("stderr: %s", r.err);
     run_result_free(&r);
-    assert_int_equal(access(DIR "/a.gif", F_OK), -1);
+    assert_int_equal(access(DIR "/b.gif", F_OK), -1);
 }
 
 /* A symbolic link at the output path stays a link: the file it leads to is
@@ -718,7 +739,7 @@ int main(void)
         cmocka_unit_test(test_png_compression_levels),
         cmocka_unit_test(test_output_to_named_pipe),
         cmocka_unit_test(test_output_to_device),
-        cmocka_unit_test(test_gif_scratch_dir_missing),
+        cmocka_unit_test(test_gif_scratch_file),
         cmocka_unit_test(test_output_through_symlink),
         cmocka_unit_test(test_output_is_directory),
     };
