@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -626,8 +629,21 @@ static int command_check(int argc, char **argv)
     return 0;
 }
 
+/* glibc raises its mmap threshold to the size of each large block freed,
+ * and then serves such blocks from a heap that fragments: how much memory a
+ * render keeps came to depend on thread timing (a 150-frame GIF at 960x540
+ * peaked at 115 MB or at 289 MB from one run to the next). A fixed threshold
+ * sends every block of a megabyte or more to mmap and back on free. */
+static void pin_malloc_threshold(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+    pin_malloc_threshold();
     if (argc < 2)
         return fail_input("missing command");
     const char *command = argv[1];

@@ -22,7 +22,9 @@
  * Both graphs get frames that are reused (two, since a filter keeps the one
  * before): a fresh frame per frame costs page faults and, in glibc's heap,
  * fragmentation that made palettegen's stats_mode=diff peak at 318 MB
- * instead of 71 MB over 150 frames at 960x540.
+ * instead of 71 MB over 150 frames at 960x540. The rest of that heap's
+ * whims (115 MB or 289 MB from run to run) main() settles by fixing
+ * malloc's mmap threshold.
  *
  * GIF delays are whole centiseconds, so rates above 50 fps cannot be shown:
  * above 50 only every k-th frame is kept, k the smallest whole number that
