@@ -19,12 +19,13 @@
  * really goes to disk (4.0-4.7 s against 2.5-3.0 s here; 2.8 s with
  * $TMPDIR on tmpfs).
  *
- * Both graphs get frames that are reused (two, since a filter keeps the one
- * before): a fresh frame per frame costs page faults and, in glibc's heap,
+ * No frame is allocated per frame: the first graph gets two frames in
+ * turn (palettegen keeps only the one before), the second gets buffers from
+ * a pool. Fresh frames each time cost page faults and, in glibc's heap,
  * fragmentation that made palettegen's stats_mode=diff peak at 318 MB
- * instead of 71 MB over 150 frames at 960x540. The rest of that heap's
- * whims (115 MB or 289 MB from run to run) main() settles by fixing
- * malloc's mmap threshold.
+ * instead of 71 MB over 150 frames at 960x540. (The rest of glibc's
+ * whims, a peak that depended on thread timing, main() settles with a
+ * single malloc arena.)
  *
  * GIF delays are whole centiseconds, so rates above 50 fps cannot be shown:
  * above 50 only every k-th frame is kept, k the smallest whole number that
@@ -48,6 +49,8 @@
 #include <libavfilter/buffersink.h>
 #include <libavfilter/buffersrc.h>
 #include <libavformat/avformat.h>
+#include <libavutil/buffer.h>
+#include <libavutil/macros.h>
 #include <libavutil/opt.h>
 
 #include "sinks.h"
@@ -296,8 +299,8 @@ static sk_status gif_open(const sk_sink_options *o, void **state, sk_error *err)
     return SK_OK;
 }
 
-/* Of two frames, one the graph no longer holds (palettegen and paletteuse
- * keep only the frame before): reused, so no frame is allocated per frame
+/* Of two frames, one the graph no longer holds (palettegen keeps only the
+ * frame before): reused, so no frame is allocated per frame
  * (which costs page faults, and in glibc's heap grew palettegen's peak from
  * 71 MB to 318 MB over 150 frames at 960x540). */
 static sk_status writable_frame(gif_sink *s, AVFrame **two, AVFrame **out, sk_error *err)
@@ -473,42 +476,57 @@ static sk_status take_palette(gif_sink *s, AVFrame **palette, sk_error *err)
     return SK_OK;
 }
 
-/* Kept frame i read back from the scratch file into one of two[2]. */
-static sk_status read_kept(gif_sink *s, int64_t i, AVFrame **two, AVFrame **out, sk_error *err)
+/* Kept frame i read back from the scratch file into a new frame whose
+ * buffer comes from pool: paletteuse writes into the frames it is given,
+ * so each must be its own (else it copies), and the pool takes a buffer
+ * back when paletteuse lets it go, so none is allocated per frame. */
+static sk_status read_kept(gif_sink *s, int64_t i, AVBufferPool *pool, int linesize, AVFrame **out,
+                           sk_error *err)
 {
-    sk_status status = writable_frame(s, two, out, err);
+    AVFrame *f = av_frame_alloc();
+    if (!f || !(f->buf[0] = av_buffer_pool_get(pool))) {
+        av_frame_free(&f);
+        return sk_error_nomem(err);
+    }
+    f->format = AV_PIX_FMT_BGRA;
+    f->width = s->kept_w;
+    f->height = s->kept_h;
+    f->data[0] = f->buf[0]->data;
+    f->linesize[0] = linesize;
+    f->pts = i;
     size_t row = (size_t)4 * s->kept_w;
     int64_t at = i * (int64_t)(row * (size_t)s->kept_h);
-    int rows_at_once = status == SK_OK && (*out)->linesize[0] == (int)row ? s->kept_h : 1;
+    int rows_at_once = linesize == (int)row ? s->kept_h : 1;
+    sk_status status = SK_OK;
     for (int y = 0; y < s->kept_h && status == SK_OK; y += rows_at_once)
-        status = sk_read_all_at(s->scratch, (*out)->data[0] + (size_t)y * (*out)->linesize[0],
+        status = sk_read_all_at(s->scratch, f->data[0] + (size_t)y * (size_t)linesize,
                                 row * (size_t)rows_at_once, at + (int64_t)y * (int64_t)row,
                                 SCRATCH_NAME, err);
-    if (status == SK_OK)
-        (*out)->pts = i;
+    if (status != SK_OK)
+        av_frame_free(&f);
+    *out = f;
     return status;
 }
 
 /* The kept frames, one by one, through paletteuse into the encoder's queue. */
 static sk_status dither_kept(gif_sink *s, frame_queue *q, sk_error *err)
 {
-    AVFrame *two[2] = {NULL, NULL};
+    int linesize = FFALIGN(4 * s->kept_w, 64);
+    AVBufferPool *pool = av_buffer_pool_init((size_t)linesize * (size_t)s->kept_h, NULL);
+    if (!pool)
+        return sk_error_nomem(err);
     sk_status status = SK_OK;
-    for (int j = 0; j < 2 && status == SK_OK; j++)
-        status = sk_av_frame_new(AV_PIX_FMT_BGRA, s->kept_w, s->kept_h, &two[j], s->path, err);
     for (int64_t i = 0; i < s->kept && status == SK_OK && !queue_stopped(q); i++) {
         AVFrame *frame = NULL;
-        status = read_kept(s, i, two, &frame, err);
-        int rc = status == SK_OK
-                     ? av_buffersrc_add_frame_flags(s->dither_in, frame, AV_BUFFERSRC_FLAG_KEEP_REF)
-                     : 0;
+        status = read_kept(s, i, pool, linesize, &frame, err);
+        int rc = status == SK_OK ? av_buffersrc_add_frame(s->dither_in, frame) : 0;
+        av_frame_free(&frame);
         if (rc < 0)
             status = sk_av_error(err, s->path, "cannot filter", rc);
         if (status == SK_OK)
             status = queue_filtered(q, err);
     }
-    av_frame_free(&two[0]);
-    av_frame_free(&two[1]);
+    av_buffer_pool_uninit(&pool); /* freed once the graph returns the last buffer */
     if (status != SK_OK)
         return status;
     int rc = av_buffersrc_add_frame(s->dither_in, NULL);
