@@ -17,7 +17,8 @@
 #define PANEL_FILL_ALPHA 0.045 /* of the line colour over the background */
 #define BAR_TEXT_SIZE 20.0
 #define NAME_SHRINK_MIN 0.6 /* a bar's name is set at least this large before it is cut */
-#define NUMBER_ROOM 0.9     /* of a bar's column: a wider number would touch its neighbours' */
+#define NUMBER_GAP_PX 3.0   /* fewer pixels between two numbers and they read as one */
+#define NUMBER_GAP_EM 0.2   /* nor less than this much of their size */
 #define BAR_GUTTER 30.0     /* room for the 0.0 / 0.5 / 1.0 axis labels */
 #define BAR_OUTLINE 2.0     /* the kept keys' outline under knn and topk, layout units */
 #define MAX_BARS 12         /* keys shown one by one; beyond, the rest share one bar */
@@ -172,7 +173,8 @@ static void paint_bar_text(painter *p, const bar *b, double cx, bar_rows rows, d
     double wide = sk_text_width(p, b->label, name.size, false);
     if (wide > name.max_width)
         name.size *= fmax(NAME_SHRINK_MIN, 0.97 * name.max_width / wide); /* Pango rounds up */
-    bool crowded = sk_text_width(p, number, value.size, false) > rows.column * NUMBER_ROOM;
+    double gap = fmax(NUMBER_GAP_PX, NUMBER_GAP_EM * sk_u(p, value.size));
+    bool crowded = sk_text_width(p, number, value.size, false) + gap > rows.column;
     double top = rows.base - rows.full * b->weight;
     if (!crowded || strcmp(number, "0.00") != 0)
         sk_draw_text(p, number, cx, top - sk_u(p, 4 + BAR_OUTLINE / 2), &value);
