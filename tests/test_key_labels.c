@@ -2,10 +2,11 @@
  * promises it makes rather than by its steps: a placed name lies inside the
  * plot and meets no key's disc and no other placed name; a lone key's name
  * sits to the right of its disc; a key hemmed in on the right moves its
- * name; a crowd leaves names out rather than piling them up; and the
- * placement is the same until the layout changes. Discs and positions come
- * from the public layout (sk_layout_to_px), the disc's size from
- * KEY_RADIUS. */
+ * name; a crowd leaves names out rather than piling them up; the
+ * placement is the same until the layout changes; and the query's ring
+ * hides no name: the names it meets move off it, the others stay. Discs and
+ * positions come from the public layout (sk_layout_to_px), the discs' and
+ * the ring's sizes from KEY_RADIUS, QUERY_RADIUS and QUERY_RING. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -181,6 +182,81 @@ static void test_placement_kept_until_the_layout_changes(void **state)
     close_fixture(&f);
 }
 
+/* A frame whose query stands at (x, y), its layer shown or not. */
+typedef struct query_frame {
+    sk_frame_state state;
+    sk_frame frame;
+} query_frame;
+
+static void stand_query(fixture *f, query_frame *q, double x, double y, double opacity)
+{
+    memset(q, 0, sizeof *q);
+    q->state.query = (sk_vec2){x, y};
+    for (int i = 0; i < SK_LAYER_COUNT; i++)
+        q->state.opacity[i] = 1.0;
+    q->state.opacity[SK_LAYER_QUERY] = opacity;
+    q->frame.state = &q->state;
+    f->p.frame = &q->frame;
+}
+
+/* Whether box meets the disc drawn for the query's ring and its halo. */
+static bool meets_ring(const fixture *f, sk_vec2 at, sk_rect box)
+{
+    double reach = (QUERY_RADIUS + (QUERY_RING + 4) / 2) * f->layout.unit;
+    sk_vec2 c = sk_layout_to_px(&f->layout, at);
+    double dx = c.x - fmax(box.x, fmin(c.x, box.x + box.w));
+    double dy = c.y - fmax(box.y, fmin(c.y, box.y + box.h));
+    return dx * dx + dy * dy < reach * reach;
+}
+
+/* The query right on a key, and next to a second key's name: both names
+ * leave the ring, clear of everything else; a far key's name stays where
+ * it was without the query. */
+static void test_ring_moves_the_names_it_meets(void **state)
+{
+    (void)state;
+    fixture f;
+    open_fixture(&f,
+                 HEAD "keys:\n"
+                      "  - {at: [-3, 1], value: red, label: under}\n"
+                      "  - {at: [-3, 1.45], value: blue, label: beside}\n"
+                      "  - {at: [4, -2], value: green, label: far}\n",
+                 960, 540);
+    const sk_key_label *alone = sk_key_labels(&f.p);
+    assert_non_null(alone);
+    sk_key_label far = alone[2];
+    assert_true(meets_ring(&f, (sk_vec2){-3, 1}, alone[0].box)); /* else the test shows nothing */
+    assert_true(meets_ring(&f, (sk_vec2){-3, 1}, alone[1].box));
+    query_frame q;
+    stand_query(&f, &q, -3, 1, 1.0);
+    const sk_key_label *names = sk_key_labels(&f.p);
+    assert_non_null(names);
+    for (int i = 0; i < 3; i++) {
+        assert_true(names[i].placed);
+        assert_false(meets_ring(&f, (sk_vec2){-3, 1}, names[i].box));
+    }
+    assert_memory_equal(&names[2].box, &far.box, sizeof far.box);
+    expect_clear(&f, names);
+    close_fixture(&f);
+}
+
+/* With the query's layer faded out there is no ring: names stay put. */
+static void test_no_ring_no_move(void **state)
+{
+    (void)state;
+    fixture f;
+    open_fixture(&f, HEAD "keys:\n  - {at: [-3, 1], value: red, label: under}\n", 960, 540);
+    const sk_key_label *alone = sk_key_labels(&f.p);
+    assert_non_null(alone);
+    sk_rect box = alone[0].box;
+    query_frame q;
+    stand_query(&f, &q, -3, 1, 0.0);
+    const sk_key_label *names = sk_key_labels(&f.p);
+    assert_non_null(names);
+    assert_memory_equal(&names[0].box, &box, sizeof box);
+    close_fixture(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -189,6 +265,8 @@ int main(void)
         cmocka_unit_test(test_crowd_leaves_names_out),
         cmocka_unit_test(test_names_stay_inside_the_plot),
         cmocka_unit_test(test_placement_kept_until_the_layout_changes),
+        cmocka_unit_test(test_ring_moves_the_names_it_meets),
+        cmocka_unit_test(test_no_ring_no_move),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,7 +6,13 @@
  * no such place it is left out (the plot stays legible with many keys). The
  * placement depends only on where the keys fall in pixels, not on time, so
  * names stay put while the camera stands still; it is kept on the cairo_t
- * and computed again only when the layout changes. */
+ * and computed again only when the layout changes.
+ *
+ * The query's ring, drawn over the keys, would hide the names it passes
+ * over, and the name it hides most is the one that matters then: the key
+ * the query sits on. So each frame, a name the ring meets moves to the
+ * first free place off the ring, around its disc or else around the ring
+ * itself; the other names keep their places. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +22,7 @@
 #define NAME_GAP 8.0 /* layout units between a disc's edge and its name */
 #define DISC_PAD 3.0 /* around a disc, names keep this far */
 #define PLACES 8
+#define RING_PAD 3.0 /* names keep this far beyond the ring's halo */
 
 /* What decides the placement besides the scene's keys. */
 typedef struct signature {
@@ -24,10 +31,17 @@ typedef struct signature {
     sk_rect plot;
 } signature;
 
+/* The query's ring as names avoid it: a disc of radius reach round at. */
+typedef struct ring {
+    sk_vec2 at;
+    double reach; /* 0: no ring */
+} ring;
+
 typedef struct placement {
     signature sig;
     int count;
-    sk_key_label labels[]; /* count */
+    ring ring;             /* the one labels[count..] avoid */
+    sk_key_label labels[]; /* count as placed, then count clear of the ring */
 } placement;
 
 static const cairo_user_data_key_t placement_key;
@@ -51,12 +65,12 @@ static bool inside(sk_rect box, sk_rect area)
            box.y + box.h <= area.y + area.h;
 }
 
-/* Place i of the eight for a w x h name by a disc at k: the anchor and its
- * alignment, as sk_draw_text takes them. Below comes last when weights are
- * shown, since each key's weight sits there. */
-static sk_key_label candidate(const painter *p, sk_vec2 k, double w, double h, int place)
+/* Place i of the eight for a w x h name by a disc of radius r (pixels) at
+ * k: the anchor and its alignment, as sk_draw_text takes them. Below comes
+ * last when weights are shown, since each key's weight sits there. */
+static sk_key_label candidate(const painter *p, sk_vec2 k, double r, double w, double h, int place)
 {
-    double r = sk_u(p, KEY_RADIUS), gap = sk_u(p, NAME_GAP), d = (r + gap) * M_SQRT1_2;
+    double gap = sk_u(p, NAME_GAP), d = (r + gap) * M_SQRT1_2;
     static const double ax[PLACES] = {0, 1, 0.5, 0.5, 0, 0, 1, 1};
     static const double ay[PLACES] = {0.5, 0.5, 1, 0, 1, 0, 1, 0};
     const sk_vec2 at[PLACES] = {{k.x + r + gap, k.y},     {k.x - r - gap, k.y},
@@ -70,10 +84,10 @@ static sk_key_label candidate(const painter *p, sk_vec2 k, double w, double h, i
     return l;
 }
 
-/* How much of box the discs and the names placed so far cover (their
+/* How much of box the discs and names[0..n) but names[skip] cover (their
  * overlapping areas summed), and with all_names also the places kept for
  * names without one; infinite when box leaves the plot. */
-static double covered(const painter *p, sk_rect box, const sk_key_label *placed, int n,
+static double covered(const painter *p, sk_rect box, const sk_key_label *names, int n, int skip,
                       bool all_names)
 {
     if (!inside(box, p->layout->plot))
@@ -84,8 +98,8 @@ static double covered(const painter *p, sk_rect box, const sk_key_label *placed,
         total += sk_rect_overlap(box, (sk_rect){k.x - reach, k.y - reach, 2 * reach, 2 * reach});
     }
     for (int i = 0; i < n; i++)
-        if (placed[i].placed || all_names)
-            total += sk_rect_overlap(box, placed[i].box);
+        if (i != skip && (names[i].placed || all_names))
+            total += sk_rect_overlap(box, names[i].box);
     return total;
 }
 
@@ -102,16 +116,17 @@ static void place_all(painter *p, sk_key_label *labels)
         double w = 0, h = 0;
         if (name && name[0])
             sk_measure_text(p, name, &s, &w, &h);
-        labels[i] = candidate(p, k, w, h, 0);
+        double r = sk_u(p, KEY_RADIUS);
+        labels[i] = candidate(p, k, r, w, h, 0);
         labels[i].placed = false;
         double least = INFINITY;
         for (int place = 0; place < PLACES && w > 0; place++) {
-            sk_key_label c = candidate(p, k, w, h, place);
-            if (covered(p, c.box, labels, i, false) == 0.0) {
+            sk_key_label c = candidate(p, k, r, w, h, place);
+            if (covered(p, c.box, labels, i, -1, false) == 0.0) {
                 labels[i] = c;
                 break;
             }
-            double cover = covered(p, c.box, labels, i, true);
+            double cover = covered(p, c.box, labels, i, -1, true);
             if (cover < least) {
                 least = cover;
                 labels[i] = c;
@@ -121,22 +136,93 @@ static void place_all(painter *p, sk_key_label *labels)
     }
 }
 
+/* The frame's query ring, when the query layer shows one over the keys. */
+static ring ring_of(const painter *p)
+{
+    if (!p->frame || !sk_scene_draws(p->scene, SK_LAYER_QUERY) ||
+        !(p->frame->state->opacity[SK_LAYER_QUERY] > 0.0))
+        return (ring){{0, 0}, 0.0};
+    double reach = QUERY_RADIUS + (QUERY_RING + 4) / 2 + RING_PAD;
+    return (ring){sk_layout_to_px(p->layout, p->frame->state->query), sk_u(p, reach)};
+}
+
+static bool meets_ring(ring g, sk_rect box)
+{
+    double dx = g.at.x - fmax(box.x, fmin(g.at.x, box.x + box.w));
+    double dy = g.at.y - fmax(box.y, fmin(g.at.y, box.y + box.h));
+    return dx * dx + dy * dy < g.reach * g.reach;
+}
+
+/* How much of box the ring covers, as the square round it: for ranking
+ * places that all meet something. */
+static double ring_cover(ring g, sk_rect box)
+{
+    sk_rect square = {g.at.x - g.reach, g.at.y - g.reach, 2 * g.reach, 2 * g.reach};
+    return meets_ring(g, box) ? sk_rect_overlap(box, square) : 0.0;
+}
+
+/* The placement with every name the ring meets moved: to the first place
+ * round its disc, then round the ring, that is free of the ring too; with
+ * none, to the one that meets least, not placed. */
+static void clear_of_ring(painter *p, const sk_key_label *placed, ring g, sk_key_label *out)
+{
+    int n = p->scene->key_count;
+    memcpy(out, placed, (size_t)n * sizeof *out);
+    for (int i = 0; i < n; i++) {
+        double w = out[i].box.w, h = out[i].box.h;
+        if (w <= 0 || !meets_ring(g, out[i].box))
+            continue;
+        const sk_vec2 centre[2] = {sk_layout_to_px(p->layout, p->scene->keys[i].at), g.at};
+        const double radius[2] = {sk_u(p, KEY_RADIUS), g.reach};
+        double least = INFINITY;
+        sk_key_label best = out[i];
+        for (int place = 0; place < 2 * PLACES; place++) {
+            sk_key_label c =
+                candidate(p, centre[place / PLACES], radius[place / PLACES], w, h, place % PLACES);
+            double on_ring = ring_cover(g, c.box);
+            if (!meets_ring(g, c.box) && covered(p, c.box, out, n, i, false) == 0.0) {
+                best = c;
+                least = 0.0;
+                break;
+            }
+            double cover = on_ring + covered(p, c.box, out, n, i, true);
+            if (cover < least) {
+                least = cover;
+                best = c;
+                best.placed = false;
+            }
+        }
+        out[i] = best;
+    }
+}
+
 const sk_key_label *sk_key_labels(painter *p)
 {
     signature sig = signature_of(p);
+    ring g = ring_of(p);
     placement *cached = cairo_get_user_data(p->cr, &placement_key);
-    if (cached && cached->count == p->scene->key_count && same_signature(&cached->sig, &sig))
-        return cached->labels;
-    size_t n = (size_t)p->scene->key_count;
-    placement *fresh = malloc(sizeof *fresh + n * sizeof fresh->labels[0]);
-    if (!fresh)
-        return NULL;
-    fresh->sig = sig;
-    fresh->count = p->scene->key_count;
-    place_all(p, fresh->labels);
-    if (cairo_set_user_data(p->cr, &placement_key, fresh, free) != CAIRO_STATUS_SUCCESS) {
-        free(fresh);
-        return NULL;
+    if (!cached || cached->count != p->scene->key_count || !same_signature(&cached->sig, &sig)) {
+        size_t n = (size_t)p->scene->key_count;
+        placement *fresh = malloc(sizeof *fresh + 2 * n * sizeof fresh->labels[0]);
+        if (!fresh)
+            return NULL;
+        fresh->sig = sig;
+        fresh->count = p->scene->key_count;
+        fresh->ring = (ring){{NAN, NAN}, -1.0}; /* none computed yet */
+        place_all(p, fresh->labels);
+        if (cairo_set_user_data(p->cr, &placement_key, fresh, free) != CAIRO_STATUS_SUCCESS) {
+            free(fresh);
+            return NULL;
+        }
+        cached = fresh; /* the previous placement was freed by cairo */
     }
-    return fresh->labels; /* the previous placement was freed by cairo */
+    if (g.reach == 0.0)
+        return cached->labels;
+    sk_key_label *shown = cached->labels + cached->count;
+    if (cached->ring.at.x != g.at.x || cached->ring.at.y != g.at.y ||
+        cached->ring.reach != g.reach) {
+        clear_of_ring(p, cached->labels, g, shown);
+        cached->ring = g;
+    }
+    return shown;
 }

@@ -35,19 +35,12 @@
     1.6 /* the part under the plot this much wider than tall: panel beside boxes                   \
          */
 
-static bool drawn(const sk_scene *scene, sk_layer_kind layer)
-{
-    for (int i = 0; i < scene->layer_count; i++)
-        if (scene->layer_order[i] == layer)
-            return true;
-    return false;
-}
-
 /* Splits area among the formulas and mapping boxes that are drawn, one under
  * the other; a box not drawn gets h = 0 at the area's bottom. */
 static void stack_boxes(sk_layout *out, const sk_scene *scene, sk_rect area, double gap)
 {
-    bool formulas = drawn(scene, SK_LAYER_FORMULAS), mapping = drawn(scene, SK_LAYER_MAPPING);
+    bool formulas = sk_scene_draws(scene, SK_LAYER_FORMULAS),
+         mapping = sk_scene_draws(scene, SK_LAYER_MAPPING);
     int boxes = formulas + mapping;
     out->formulas = out->mapping = (sk_rect){area.x, area.y + area.h, area.w, 0};
     double y = area.y, box_h = boxes ? (area.h - gap * (boxes - 1)) / boxes : 0;
@@ -61,7 +54,7 @@ static void stack_boxes(sk_layout *out, const sk_scene *scene, sk_rect area, dou
 
 static int box_count(const sk_scene *scene)
 {
-    return drawn(scene, SK_LAYER_FORMULAS) + drawn(scene, SK_LAYER_MAPPING);
+    return sk_scene_draws(scene, SK_LAYER_FORMULAS) + sk_scene_draws(scene, SK_LAYER_MAPPING);
 }
 
 /* Splits a column: the panel on top, then formulas and mapping, each only
@@ -153,8 +146,9 @@ void sk_layout_make(int width, int height, const sk_scene *scene, sk_vec2 center
                         : layout_beside(out, scene, top, margin, gap);
     /* regression1d shows its weights under its own axis: without a box to
      * draw beside it, the plot takes the whole frame below the title. */
-    bool boxes = drawn(scene, SK_LAYER_PANEL) || drawn(scene, SK_LAYER_FORMULAS) ||
-                 drawn(scene, SK_LAYER_MAPPING);
+    bool boxes = sk_scene_draws(scene, SK_LAYER_PANEL) ||
+                 sk_scene_draws(scene, SK_LAYER_FORMULAS) ||
+                 sk_scene_draws(scene, SK_LAYER_MAPPING);
     if (scene->view_kind == SK_VIEW_REGRESSION1D && !boxes)
         out->plot = (sk_rect){margin, top, width - 2 * margin, height - top - margin};
     double band = CAPTION_HEIGHT * unit;

@@ -73,9 +73,7 @@ sk_corner sk_legend_corner(sk_rect plot, double w, double h, double inset,
 /* Whether the frame draws captions that have text. */
 static bool has_captions(const painter *p)
 {
-    bool listed = false;
-    for (int i = 0; i < p->scene->layer_count; i++)
-        listed |= p->scene->layer_order[i] == SK_LAYER_CAPTIONS;
+    bool listed = sk_scene_draws(p->scene, SK_LAYER_CAPTIONS);
     for (int i = 0; listed && i < p->scene->caption_count; i++)
         if (p->scene->captions[i].text && p->scene->captions[i].text[0])
             return true;
@@ -201,10 +199,8 @@ static void field_glyph(painter *p, double cx, double cy)
 /* Whether the field layer shows in this frame. */
 static bool field_shown(const painter *p)
 {
-    for (int i = 0; i < p->scene->layer_count; i++)
-        if (p->scene->layer_order[i] == SK_LAYER_FIELD)
-            return p->frame->state->opacity[SK_LAYER_FIELD] > 0.0;
-    return false;
+    return sk_scene_draws(p->scene, SK_LAYER_FIELD) &&
+           p->frame->state->opacity[SK_LAYER_FIELD] > 0.0;
 }
 
 static int legend_entries(const painter *p, entry *out)

@@ -12,8 +12,10 @@
 
 #define FONT_FAMILY "DejaVu Sans,Sans" /* fontconfig falls back to any sans face */
 #define LABEL_SIZE 22.0
-#define HALO 5.0        /* dark outline behind text drawn over the plot */
-#define KEY_RADIUS 14.0 /* a key's disc on the plane */
+#define HALO 5.0          /* dark outline behind text drawn over the plot */
+#define KEY_RADIUS 14.0   /* a key's disc on the plane */
+#define QUERY_RADIUS 30.0 /* the query's ring on the plane, to the middle of its line */
+#define QUERY_RING 6.0    /* the ring's line; a halo 4 wider lies under it */
 
 /* The colours a theme draws with, besides the scene's own. */
 typedef struct palette {
@@ -110,7 +112,8 @@ typedef struct sk_key_label {
 /* One per key for this frame's layout: each name at the first place round
  * its disc that stays in the plot and meets no disc and no name placed
  * before it, in the scene's order (a name with no such place is only drawn
- * when its key is heavy). The same while the layout is (kept on p->cr).
+ * when its key is heavy). The same while the layout is (kept on p->cr),
+ * but for the names the frame's query ring would cover: those move off it.
  * NULL when out of memory. */
 const sk_key_label *sk_key_labels(painter *p);
 

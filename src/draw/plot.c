@@ -9,8 +9,6 @@
 #include "sprite.h"
 
 #define KEY_OUTLINE 3.0
-#define QUERY_RADIUS 30.0
-#define QUERY_RING 6.0
 #define LINK_MIN_WIDTH 1.0
 #define LINK_MAX_EXTRA 9.0
 #define PATH_SAMPLES 256

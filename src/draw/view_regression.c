@@ -44,10 +44,7 @@ typedef struct geometry {
 
 static bool captions_shown(const painter *p)
 {
-    for (int i = 0; i < p->scene->layer_count; i++)
-        if (p->scene->layer_order[i] == SK_LAYER_CAPTIONS)
-            return p->scene->caption_count > 0;
-    return false;
+    return sk_scene_draws(p->scene, SK_LAYER_CAPTIONS) && p->scene->caption_count > 0;
 }
 
 static geometry geometry_of(const painter *p)

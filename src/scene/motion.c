@@ -36,6 +36,14 @@ const char *sk_layer_name(sk_layer_kind kind)
     return (unsigned)kind < SK_LAYER_COUNT ? layer_names[kind] : NULL;
 }
 
+bool sk_scene_draws(const sk_scene *scene, sk_layer_kind kind)
+{
+    for (int i = 0; i < scene->layer_count; i++)
+        if (scene->layer_order[i] == kind)
+            return true;
+    return false;
+}
+
 /* ---------------------------------------------------------------------------
  * Easing: a name, or {cubicBezier: [x1, y1, x2, y2]}
  */

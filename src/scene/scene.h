@@ -225,7 +225,7 @@ typedef struct sk_scene {
     int caption_count;
     sk_tex
         formulas[SK_FORMULA_SLOTS]; /* `formulas:` replacements; source NULL keeps the built-in */
-    sk_card *cards; /* in the order given */
+    sk_card *cards;                 /* in the order given */
     int card_count;
     sk_section *sections; /* in ascending start time, not overlapping */
     int section_count;
@@ -294,5 +294,8 @@ bool sk_scene_parse_time(const char *text, double *seconds);
 
 /* Frames in the scene: round(duration * fps), at least 1. */
 int64_t sk_scene_frame_count(const sk_scene *scene);
+
+/* Whether the scene draws the layer at all (it is in layer_order). */
+bool sk_scene_draws(const sk_scene *scene, sk_layer_kind kind);
 
 #endif
