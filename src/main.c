@@ -69,6 +69,8 @@ static const char usage_text[] =
     "  --transparent       keep alpha (.webm, .mov, PNG): an opaque scene background\n"
     "                      becomes transparent; a translucent one is kept\n"
     "  --gif-width W       scale a GIF to W pixels wide, keeping the aspect ratio\n"
+    "  --gif-dither NAME   bayer (default: a fixed pattern, small files), sierra2_4a\n"
+    "                      (error diffusion: smoother gradients, larger files) or none\n"
     "  --png-compression N PNG zlib level, 0 (fastest) to 9 (smallest) (default 3)\n"
     "  --subtitles FILE    also write the scene's captions as FILE.srt (SubRip) or\n"
     "                      FILE.vtt (WebVTT), timed like the output (and its --frames)\n"
@@ -248,6 +250,7 @@ static int command_render(int argc, char **argv)
         OPT_CODEC,
         OPT_TRANSPARENT,
         OPT_GIF_WIDTH,
+        OPT_GIF_DITHER,
         OPT_PNG_COMPRESSION,
         OPT_SUBTITLES,
         OPT_THREADS,
@@ -265,6 +268,7 @@ static int command_render(int argc, char **argv)
         {"preset", required_argument, NULL, OPT_PRESET},
         {"transparent", no_argument, NULL, OPT_TRANSPARENT},
         {"gif-width", required_argument, NULL, OPT_GIF_WIDTH},
+        {"gif-dither", required_argument, NULL, OPT_GIF_DITHER},
         {"png-compression", required_argument, NULL, OPT_PNG_COMPRESSION},
         {"subtitles", required_argument, NULL, OPT_SUBTITLES},
         {"threads", required_argument, NULL, OPT_THREADS},
@@ -326,6 +330,12 @@ static int command_render(int argc, char **argv)
                 return fail_input("--gif-width: expected a width from 16 to 8192, found '%s'",
                                   optarg);
             job.gif_width = (int)value;
+            break;
+        case OPT_GIF_DITHER:
+            if (!sk_gif_dither_known(optarg))
+                return fail_input("--gif-dither: expected bayer, sierra2_4a or none, found '%s'",
+                                  optarg);
+            job.gif_dither = optarg;
             break;
         case OPT_PNG_COMPRESSION:
             if (parse_int(optarg, 0, 9, &value))

@@ -345,6 +345,8 @@ static sk_status check_applicable(const sk_sink_options *o, const format_row *ro
         option = "--codec";
     else if (o->format != SK_FORMAT_GIF && o->gif_width > 0)
         option = "--gif-width";
+    else if (o->format != SK_FORMAT_GIF && o->gif_dither)
+        option = "--gif-dither";
     else if (o->format != SK_FORMAT_PNG_SEQUENCE && o->png_compression >= 0)
         option = "--png-compression";
     if (option)

@@ -64,6 +64,11 @@ const char *sk_format_name(sk_format format);
  * there is none. */
 bool sk_codec_from_name(const char *name, sk_codec *codec);
 
+/* Whether name is a GIF dither: "bayer" (a fixed pattern, the default),
+ * "sierra2_4a" (error diffusion: smoother gradients, larger files) or
+ * "none". */
+bool sk_gif_dither_known(const char *name);
+
 /* Whether the format needs an even width and height (chroma subsampling). */
 bool sk_format_needs_even_size(sk_format format);
 
@@ -79,15 +84,16 @@ sk_status sk_format_frame_path(sk_format format, const char *path, int64_t frame
 typedef struct sk_sink_options {
     const char *path; /* output path (a pattern for PNG sequences) */
     sk_format format;
-    sk_codec codec;      /* SK_CODEC_DEFAULT: the container's own */
-    int width, height;   /* pixels, > 0 (even for formats that need it) */
-    int fps;             /* frames per second, > 0 */
-    int crf;             /* constant rate factor, 0 = lossless; -1: the codec's default.
-                          * H.264/H.265 0..51, VP9 0..63; not for ProRes, GIF, PNG */
-    const char *preset;  /* x264/x265 preset name, e.g. "veryfast"; NULL: the default */
-    bool transparent;    /* keep alpha: WebM (yuva420p), MOV (ProRes 4444), PNG (RGBA) */
-    int gif_width;       /* GIF only: scale to this width keeping aspect; 0: frame width */
-    int png_compression; /* PNG only: zlib level 0..9; -1: the fast default (3) */
+    sk_codec codec;         /* SK_CODEC_DEFAULT: the container's own */
+    int width, height;      /* pixels, > 0 (even for formats that need it) */
+    int fps;                /* frames per second, > 0 */
+    int crf;                /* constant rate factor, 0 = lossless; -1: the codec's default.
+                             * H.264/H.265 0..51, VP9 0..63; not for ProRes, GIF, PNG */
+    const char *preset;     /* x264/x265 preset name, e.g. "veryfast"; NULL: the default */
+    bool transparent;       /* keep alpha: WebM (yuva420p), MOV (ProRes 4444), PNG (RGBA) */
+    int gif_width;          /* GIF only: scale to this width keeping aspect; 0: frame width */
+    const char *gif_dither; /* GIF only: a sk_gif_dither_known name; NULL: "bayer" */
+    int png_compression;    /* PNG only: zlib level 0..9; -1: the fast default (3) */
     /* Captions, chapters and audio for the containers that carry them (mp4,
      * webm, mov); NULL for none. Borrowed: must outlive the sink. */
     const sk_extras *extras;

@@ -58,11 +58,24 @@
 #define GIF_MAX_FPS 50                                   /* one frame per 2 centiseconds */
 #define SCRATCH_NAME "the GIF's scratch file in $TMPDIR" /* for messages */
 #define PALETTE_FILTERS "split[frames][all];[all]palettegen=stats_mode=diff[palette]"
-/* bayer: a fixed dither pattern, so a pixel that does not change keeps its
- * dither and diff_mode=rectangle re-encodes only what moved. Measured with
- * the ffmpeg program on 180 frames of scenes/bandwidth.yaml at 960x540:
- * sierra2_4a (error diffusion) took 1.9x as long for a file 3% larger. */
-#define DITHER_FILTERS "[in][palette]paletteuse=dither=bayer:diff_mode=rectangle[out]"
+/* bayer by default: a fixed dither pattern, so a pixel that does not change
+ * keeps its dither and diff_mode=rectangle re-encodes only what moved.
+ * Measured with the ffmpeg program on 180 frames of scenes/bandwidth.yaml
+ * at 960x540: sierra2_4a (error diffusion) took 1.9x as long for a file 3%
+ * larger; on a frame-filling gradient (scenes/temperature.yaml's field) it
+ * is smoother but 2.8x larger, so it is the user's choice. */
+#define DEFAULT_DITHER "bayer"
+#define DITHER_FILTERS "[in][palette]paletteuse=dither=%s:diff_mode=rectangle[out]"
+
+static const char *const dithers[] = {"bayer", "sierra2_4a", "none"};
+
+bool sk_gif_dither_known(const char *name)
+{
+    for (size_t i = 0; i < sizeof dithers / sizeof dithers[0]; i++)
+        if (strcmp(name, dithers[i]) == 0)
+            return true;
+    return false;
+}
 
 typedef struct gif_sink {
     const char *path;     /* borrowed from the sink (see sinks.h) */
@@ -75,13 +88,14 @@ typedef struct gif_sink {
     AVFrame *frames[2]; /* bgra in, reused: a graph holds on to the last one it got */
     AVFrame *filtered;  /* out of a graph */
     AVPacket *packet;
-    int kept_w, kept_h;   /* the kept frames' size (the GIF's) */
-    int64_t kept;         /* how many */
-    AVRational time_base; /* of the kept frames */
-    int scratch;          /* the kept frames, one after another; -1 when not open */
-    int keep_every;       /* k: frames kept are the 0th, k-th, 2k-th, ... */
-    int64_t received;     /* frames given to write() */
-    int64_t next_pts;     /* frames sent into the graph, in k/fps units */
+    const char *dither_name; /* paletteuse's dither, borrowed from the options */
+    int kept_w, kept_h;      /* the kept frames' size (the GIF's) */
+    int64_t kept;            /* how many */
+    AVRational time_base;    /* of the kept frames */
+    int scratch;             /* the kept frames, one after another; -1 when not open */
+    int keep_every;          /* k: frames kept are the 0th, k-th, 2k-th, ... */
+    int64_t received;        /* frames given to write() */
+    int64_t next_pts;        /* frames sent into the graph, in k/fps units */
 } gif_sink;
 
 static sk_status graph_error(gif_sink *s, const char *what, int rc, sk_error *err)
@@ -218,7 +232,9 @@ static sk_status open_dither(gif_sink *s, const AVFrame *palette, sk_error *err)
     static const char *const from_names[] = {"in", "palette"};
     static const char *const to_names[] = {"out"};
     AVFilterContext *from[] = {s->dither_in, s->palette_in};
-    int rc = parse_graph(s->dither, DITHER_FILTERS, from, from_names, 2, &s->sink, to_names, 1);
+    char filters[sizeof DITHER_FILTERS + 16]; /* the longest dither name fits */
+    snprintf(filters, sizeof filters, DITHER_FILTERS, s->dither_name);
+    int rc = parse_graph(s->dither, filters, from, from_names, 2, &s->sink, to_names, 1);
     if (rc < 0)
         return graph_error(s, "cannot set up paletteuse", rc, err);
     return SK_OK;
@@ -275,10 +291,15 @@ static void gif_free(void *state)
 
 static sk_status gif_open(const sk_sink_options *o, void **state, sk_error *err)
 {
+    if (o->gif_dither && !sk_gif_dither_known(o->gif_dither))
+        return sk_error_set(err, SK_EINPUT,
+                            "%s: --gif-dither: expected bayer, sierra2_4a or none, found '%s'",
+                            o->path, o->gif_dither);
     gif_sink *s = calloc(1, sizeof *s);
     if (!s)
         return sk_error_nomem(err);
     s->path = o->path;
+    s->dither_name = o->gif_dither ? o->gif_dither : DEFAULT_DITHER;
     s->out = SK_AV_OUTPUT_EMPTY;
     s->keep_every = (o->fps + GIF_MAX_FPS - 1) / GIF_MAX_FPS;
     s->scratch = sk_scratch_open(err);

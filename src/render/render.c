@@ -182,6 +182,7 @@ sk_status sk_render(const sk_render_job *job, sk_error *err)
                                    .preset = job->preset,
                                    .transparent = job->transparent,
                                    .gif_width = job->gif_width,
+                                   .gif_dither = job->gif_dither,
                                    .png_compression = job->png_compression,
                                    .extras = &r.extras.extras};
         st = sk_sink_open(&options, &r.sink, err);

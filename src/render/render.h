@@ -31,12 +31,13 @@ typedef struct sk_render_job {
     /* Keep alpha (webm, mov, png): the background is drawn fully transparent
      * unless the scene's video.background has an alpha of its own. */
     bool transparent;
-    int gif_width;         /* GIF width in pixels; 0: the frame's */
-    int png_compression;   /* zlib level 0..9 for PNG sequences; -1: the fast default */
-    const char *subtitles; /* also write the captions to this .srt or .vtt file; may be NULL */
-    bool overwrite;        /* replace an existing output (-y) */
-    bool quiet;            /* no progress or summary on stderr */
-    int threads;           /* drawing threads; 0: one per processor online */
+    int gif_width;          /* GIF width in pixels; 0: the frame's */
+    const char *gif_dither; /* GIF dither (sk_gif_dither_known); NULL: the default */
+    int png_compression;    /* zlib level 0..9 for PNG sequences; -1: the fast default */
+    const char *subtitles;  /* also write the captions to this .srt or .vtt file; may be NULL */
+    bool overwrite;         /* replace an existing output (-y) */
+    bool quiet;             /* no progress or summary on stderr */
+    int threads;            /* drawing threads; 0: one per processor online */
     /* Polled between frames; when it becomes non-zero the render stops with
      * SK_EINTERRUPTED and leaves no output. May be NULL. */
     volatile sig_atomic_t *cancel;
