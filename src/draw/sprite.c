@@ -14,6 +14,7 @@
 #define KEY_BYTES 512
 /* Largest sprite side in pixels; bigger things are drawn directly. */
 #define SPRITE_MAX_SIDE 2048
+#define SUBPIXEL_STEPS 4 /* anchors move in quarter pixels: 1/8 px off at most */
 
 typedef struct sprite {
     char *key; /* NULL: a free slot */
@@ -122,6 +123,10 @@ void sk_sprite_paint(cairo_t *cr, const char *key, double x, double y, sk_rect i
                      sk_sprite_draw_fn draw, void *ctx)
 {
     sprite_cache *c = pixel_aligned(cr) ? cache_of(cr) : NULL;
+    /* The anchor to the nearest SUBPIXEL_STEPS-th of a pixel: a label that
+     * moves is drawn afresh only in one of a few phases, not every frame. */
+    x = round(x * SUBPIXEL_STEPS) / SUBPIXEL_STEPS;
+    y = round(y * SUBPIXEL_STEPS) / SUBPIXEL_STEPS;
     double ix = floor(x), iy = floor(y);
     char full[KEY_BYTES];
     int n = snprintf(full, sizeof full, "%s@%a,%a", key, x - ix, y - iy);
