@@ -100,7 +100,10 @@ static const char usage_more_text[] =
     "concat options:\n"
     "  -o, --output OUT    .mp4, .webm or .mov; the parts must agree in codec, size,\n"
     "                      pixel format, frame rate and encoder settings; captions\n"
-    "                      and chapters are joined too, parts with sound are refused\n"
+    "                      and chapters are joined too\n"
+    "  --scene SCENE       encode SCENE's audio once onto the joined video (taken to\n"
+    "                      start at the scene's start) instead of the parts' own, which\n"
+    "                      would click at every joint: parts with sound need it\n"
     "  -y, --quiet         as for render\n"
     "\n"
     "exit status: 0 done, 1 runtime failure, 2 bad input, 130 interrupted\n";
@@ -388,13 +391,12 @@ static int command_render(int argc, char **argv)
 
 static int command_concat(int argc, char **argv)
 {
-    enum { OPT_QUIET = 256 };
-    static const struct option options[] = {{"output", required_argument, NULL, 'o'},
-                                            {"overwrite", no_argument, NULL, 'y'},
-                                            {"quiet", no_argument, NULL, OPT_QUIET},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
-    const char *output = NULL;
+    enum { OPT_QUIET = 256, OPT_SCENE };
+    static const struct option options[] = {
+        {"output", required_argument, NULL, 'o'}, {"overwrite", no_argument, NULL, 'y'},
+        {"quiet", no_argument, NULL, OPT_QUIET},  {"scene", required_argument, NULL, OPT_SCENE},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    const char *output = NULL, *scene = NULL;
     bool overwrite = false, quiet = false;
     int opt;
     opterr = 0;
@@ -403,6 +405,7 @@ static int command_concat(int argc, char **argv)
         case 'o': output = optarg; break;
         case 'y': overwrite = true; break;
         case OPT_QUIET: quiet = true; break;
+        case OPT_SCENE: scene = optarg; break;
         case 'h': print_usage(); return 0;
         case ':': return fail_input("%s needs a value", argv[optind - 1]);
         default: return fail_input("unknown option '%s'", argv[optind - 1]);
@@ -416,7 +419,7 @@ static int command_concat(int argc, char **argv)
     sk_encode_set_verbose(false);
     sk_error err = {0};
     sk_status status =
-        sk_concat((const char *const *)argv + optind, count, output, overwrite, &err);
+        sk_concat_scene((const char *const *)argv + optind, count, output, overwrite, scene, &err);
     if (status != SK_OK)
         report(&err);
     else if (!quiet)

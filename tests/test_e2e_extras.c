@@ -565,6 +565,65 @@ static void test_concat_refuses_sound(void **state)
     assert_int_equal(access(joined, F_OK), -1);
 }
 
+/* The audio packets of path (data and timing), as the ffmpeg program
+ * copies them out: one line each. */
+static char *audio_packets(const char *path)
+{
+    run_result r =
+        run_program((const char *const[]){"ffmpeg", "-v", "error", "-i", path, "-map", "0:a", "-c",
+                                          "copy", "-f", "framemd5", "-", NULL});
+    assert_int_equal(r.exit_code, 0);
+    char *lines = r.out;
+    r.out = NULL;
+    run_result_free(&r);
+    assert_non_null(lines);
+    return lines;
+}
+
+/* Two ranges of a scene with sound, joined with --scene: the joined file
+ * carries the same audio packets as the scene rendered in one piece (the
+ * sound encoded once, on the same time line), and the tone where the scene
+ * puts it. */
+static void test_concat_lays_the_scenes_sound(void **state)
+{
+    (void)state;
+    make_tone(TMP_DIR "/joined.wav", 0.5, 44100);
+    write_scene("joined", "joined.wav", "0.25");
+    const char *scene = TMP_DIR "/joined.yaml", *whole = TMP_DIR "/joined_whole.mp4";
+    const char *parts[] = {TMP_DIR "/joined_a.mp4", TMP_DIR "/joined_b.mp4"};
+    const char *ranges[] = {"0:5", "5:"};
+    for (int i = 0; i < 2; i++)
+        render_ok((const char *const[]){"render", scene, "-o", parts[i], "--frames", ranges[i],
+                                        "-y", "--quiet", NULL});
+    render_ok((const char *const[]){"render", scene, "-o", whole, "-y", "--quiet", NULL});
+    const char *joined = TMP_DIR "/joined.mp4";
+    render_ok((const char *const[]){"concat", parts[0], parts[1], "-o", joined, "--scene", scene,
+                                    "-y", "--quiet", NULL});
+    char *a = audio_packets(joined), *b = audio_packets(whole);
+    assert_true(strlen(a) > 100); /* packets, not just a header */
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    expect_tone(joined, 0.25, 0.75, EDGE_TOLERANCE);
+}
+
+/* --scene names a scene with no audio: refused, nothing written. */
+static void test_concat_scene_without_sound(void **state)
+{
+    (void)state;
+    const char *part = TMP_DIR "/silent_part.mp4", *joined = TMP_DIR "/silent_joined.mp4";
+    render_ok((const char *const[]){"render", EXTRAS, "-o", part, "--frames", "0:6", "-y",
+                                    "--quiet", NULL});
+    unlink(joined);
+    run_result r =
+        run_softknn((const char *const[]){"concat", part, "-o", joined, "--scene", EXTRAS, NULL});
+    assert_int_equal(r.exit_code, 2);
+    if (!strstr(r.err, EXTRAS ": --scene: the scene has no audio"))
+        fail_msg("unexpected message: %s", r.err);
+    run_result_free(&r);
+    assert_int_equal(access(joined, F_OK), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -584,6 +643,8 @@ int main(void)
         cmocka_unit_test(test_webm_and_mov_carry_extras),
         cmocka_unit_test(test_concat_keeps_captions_and_chapters),
         cmocka_unit_test(test_concat_refuses_sound),
+        cmocka_unit_test(test_concat_lays_the_scenes_sound),
+        cmocka_unit_test(test_concat_scene_without_sound),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -17,9 +17,12 @@
  *
  * Captions and chapters come along: each part's subtitle packets are
  * shifted like its video, and its chapters too, a chapter cut by a joint
- * (same title, ending where the next begins) becoming one again. Sound is
- * refused: each part's encoder starts with its own priming samples, so
- * copied sound would click and drift at every joint. */
+ * (same title, ending where the next begins) becoming one again. Copied
+ * sound would click and drift at every joint, since each part's encoder
+ * starts with its own priming samples: a part with sound is refused, unless
+ * the caller gives the sound to lay on the joined video, which is then
+ * encoded once (as a one-piece render does, through mux_extras.h) while the
+ * parts' own is left behind. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -92,7 +95,7 @@ static sk_status scan_part(part *p, sk_error *err)
     return status;
 }
 
-static sk_status open_part(part *p, const char *path, sk_error *err)
+static sk_status open_part(part *p, const char *path, bool sound_given, sk_error *err)
 {
     p->path = path;
     sk_status status = open_demuxer(&p->demux, path, err);
@@ -102,11 +105,11 @@ static sk_status open_part(part *p, const char *path, sk_error *err)
     if (rc < 0)
         return sk_error_set(err, SK_EINPUT, "%s: part has no video stream", path);
     p->video = p->demux->streams[rc];
-    if (av_find_best_stream(p->demux, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0) >= 0)
+    if (!sound_given && av_find_best_stream(p->demux, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0) >= 0)
         return sk_error_set(err, SK_EINPUT,
-                            "%s: part has sound, which concat cannot join without a gap at "
-                            "every joint; render the scene in one piece, or without its audio "
-                            "and add the sound to the joined file afterwards",
+                            "%s: part has sound, which concat cannot join without a click at "
+                            "every joint; give --scene SCENE to encode the scene's sound once "
+                            "onto the joined video instead",
                             path);
     rc = av_find_best_stream(p->demux, AVMEDIA_TYPE_SUBTITLE, -1, -1, NULL, 0);
     p->subtitle = rc >= 0 ? p->demux->streams[rc] : NULL;
@@ -143,10 +146,11 @@ static const char *difference(const AVStream *a, const AVStream *b)
 }
 
 /* Opens every part and checks each against the first. */
-static sk_status open_parts(part *parts, const char *const *paths, int count, sk_error *err)
+static sk_status open_parts(part *parts, const char *const *paths, int count, bool sound_given,
+                            sk_error *err)
 {
     for (int i = 0; i < count; i++) {
-        sk_status status = open_part(&parts[i], paths[i], err);
+        sk_status status = open_part(&parts[i], paths[i], sound_given, err);
         if (status != SK_OK)
             return status;
         const char *what = i > 0 ? difference(parts[0].video, parts[i].video) : NULL;
@@ -229,9 +233,11 @@ static sk_status add_subtitle_stream(sk_av_output *output, const AVStream *model
 }
 
 /* The output's video stream is the first part's, as it was encoded; then
- * the captions and chapters, if any part has them. */
+ * the captions and chapters, if any part has them, and the sound, if any
+ * (*sound_track: its encoder). */
 static sk_status open_output(sk_av_output *output, sk_format format, const part *parts, int count,
-                             AVStream **subtitles, const char *out, sk_error *err)
+                             const sk_extras *sound, AVStream **subtitles,
+                             sk_mux_extras **sound_track, const char *out, sk_error *err)
 {
     const part *first = &parts[0];
     sk_status status = sk_av_output_open(output, sk_format_name(format), out, err);
@@ -256,6 +262,8 @@ static sk_status open_output(sk_av_output *output, sk_format format, const part 
         status = add_subtitle_stream(output, model, subtitles, err);
     if (status == SK_OK)
         status = join_chapters(output->mux, parts, count, err);
+    if (status == SK_OK && sound)
+        status = sk_mux_extras_open(output->mux, sound, out, sound_track, err);
     if (status == SK_OK)
         status = sk_av_output_start_video(output, format, err);
     return status;
@@ -287,7 +295,8 @@ static sk_status write_shifted(AVPacket *packet, const AVStream *from, const AVS
  * last frame. Other streams (mov's chapter track) are left: the chapters
  * were joined at the header. */
 static sk_status copy_part(part *p, int64_t max_delay, sk_av_output *output,
-                           const AVStream *subtitles, double *offset, sk_error *err)
+                           const AVStream *subtitles, sk_mux_extras *sound, double *offset,
+                           sk_error *err)
 {
     AVPacket *packet = av_packet_alloc();
     if (!packet)
@@ -299,6 +308,12 @@ static sk_status copy_part(part *p, int64_t max_delay, sk_av_output *output,
     sk_status status = SK_OK;
     int rc = 0;
     while (status == SK_OK && (rc = av_read_frame(p->demux, packet)) >= 0) {
+        if (sound && packet->stream_index == p->video->index && packet->pts != AV_NOPTS_VALUE)
+            /* the sound up to this frame, so that the file is interleaved */
+            status = sk_mux_extras_write_until(
+                sound, *offset + (double)packet->pts * av_q2d(p->video->time_base), err);
+        if (status != SK_OK)
+            break;
         if (packet->stream_index == p->video->index)
             status = write_shifted(packet, p->video, video, output, video_offset, dts_shift, err);
         else if (p->subtitle && packet->stream_index == p->subtitle->index)
@@ -312,8 +327,17 @@ static sk_status copy_part(part *p, int64_t max_delay, sk_av_output *output,
     return status;
 }
 
+/* Seconds from the first part's start to the last one's end. */
+static double joined_length(const part *parts, int count)
+{
+    double length = 0;
+    for (int i = 0; i < count; i++)
+        length += (double)parts[i].end * av_q2d(parts[i].video->time_base);
+    return length;
+}
+
 sk_status sk_concat(const char *const *paths, int count, const char *out, bool overwrite,
-                    sk_error *err)
+                    const sk_extras *sound, sk_error *err)
 {
     if (count < 1)
         return sk_error_set(err, SK_EINPUT, "concat needs at least one part");
@@ -327,20 +351,30 @@ sk_status sk_concat(const char *const *paths, int count, const char *out, bool o
     if (!parts)
         return sk_error_nomem(err);
     sk_av_output output = SK_AV_OUTPUT_EMPTY;
-    AVStream *subtitles = NULL; /* owned by output.mux */
-    status = open_parts(parts, paths, count, err);
+    AVStream *subtitles = NULL;        /* owned by output.mux */
+    sk_mux_extras *sound_track = NULL; /* the sound's encoder, when sound is given */
+    status = open_parts(parts, paths, count, sound != NULL, err);
+    sk_extras sound_only = {0}; /* the sound alone, as long as the joined video */
+    if (status == SK_OK && sound)
+        sound_only = (sk_extras){.audio_path = sound->audio_path,
+                                 .audio_offset = sound->audio_offset,
+                                 .duration = joined_length(parts, count)};
     if (status == SK_OK)
         status = sk_make_parent_dirs(out, err);
     if (status == SK_OK)
-        status = open_output(&output, format, parts, count, &subtitles, out, err);
+        status = open_output(&output, format, parts, count, sound ? &sound_only : NULL, &subtitles,
+                             &sound_track, out, err);
     int64_t max_delay = 0; /* the delay in the parts' common time base */
     double offset = 0;
     for (int i = 0; status == SK_OK && i < count; i++)
         max_delay = parts[i].delay > max_delay ? parts[i].delay : max_delay;
     for (int i = 0; status == SK_OK && i < count; i++)
-        status = copy_part(&parts[i], max_delay, &output, subtitles, &offset, err);
+        status = copy_part(&parts[i], max_delay, &output, subtitles, sound_track, &offset, err);
+    if (status == SK_OK && sound_track)
+        status = sk_mux_extras_write(sound_track, err);
     if (status == SK_OK)
         status = sk_av_output_finish(&output, err);
+    sk_mux_extras_free(sound_track); /* before the muxer that holds its stream */
     sk_av_output_free(&output);
     for (int i = 0; i < count; i++)
         close_part(&parts[i]);

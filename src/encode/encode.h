@@ -151,9 +151,15 @@ void sk_sink_free(sk_sink *sink);
  * must agree in codec, size, pixel format, frame rate, time base and codec
  * setup (SK_EINPUT naming the first part that does not). out's extension
  * picks the container; it is written under a temporary name and renamed
- * into place. An existing out is SK_EINPUT unless overwrite. */
+ * into place. An existing out is SK_EINPUT unless overwrite.
+ *
+ * Copied sound would click at every joint, so a part with sound is
+ * SK_EINPUT, unless sound is given: then the parts' sound is left behind,
+ * and sound's audio_path and audio_offset are encoded once onto the joined
+ * video, trimmed or padded to its length (sound's duration and captions
+ * are not used). */
 sk_status sk_concat(const char *const *parts, int count, const char *out, bool overwrite,
-                    sk_error *err);
+                    const sk_extras *sound, sk_error *err);
 
 /* libav logs through one process-wide logger (x264 prints its statistics on
  * close). Not verbose: errors only. Call once, before any sink is opened. */

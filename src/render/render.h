@@ -48,6 +48,13 @@ typedef struct sk_render_job {
  * encoding or writing failed, SK_EINTERRUPTED when cancelled. */
 sk_status sk_render(const sk_render_job *job, sk_error *err);
 
+/* Joins parts with sk_concat. With scene_path, the scene's sound (its
+ * audio file and offset) is encoded once onto the joined video, which is
+ * taken to start at the scene's first frame, in place of the parts' own;
+ * SK_EINPUT when that scene has no audio. scene_path may be NULL. */
+sk_status sk_concat_scene(const char *const *parts, int count, const char *out, bool overwrite,
+                          const char *scene_path, sk_error *err);
+
 /* Loads a scene and compiles its own TeX formulas (src/tex): how every
  * command that draws or checks a scene loads it, so that no formula is
  * compiled during the frame loop. Errors as sk_scene_load and sk_tex_prepare;

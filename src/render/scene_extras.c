@@ -1,9 +1,13 @@
 /* scene_extras.c — captions, sections and audio shifted onto the rendered
- * range's own timeline (see scene_extras.h). */
+ * range's own timeline (see scene_extras.h); and the scene's sound for the
+ * ranges joined again (sk_concat_scene, render.h). */
 #include "scene_extras.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "../encode/encode.h"
+#include "render.h"
 
 /* Keeps the parts of each [start, end) that fall in [from, to), shifted so
  * that from becomes 0, in place. Returns how many were kept. */
@@ -51,6 +55,25 @@ sk_status sk_scene_extras_make(const sk_scene *scene, int64_t first, int64_t end
     x->audio_offset = scene->audio_offset - from;
     x->duration = to - from;
     return SK_OK;
+}
+
+sk_status sk_concat_scene(const char *const *parts, int count, const char *out, bool overwrite,
+                          const char *scene_path, sk_error *err)
+{
+    if (!scene_path)
+        return sk_concat(parts, count, out, overwrite, NULL, err);
+    sk_scene *scene = NULL;
+    sk_status status = sk_scene_load(scene_path, &scene, err);
+    if (status == SK_OK && !scene->audio_path)
+        status = sk_error_set(err, SK_EINPUT,
+                              "%s: --scene: the scene has no audio to lay on the joined video",
+                              scene_path);
+    if (status == SK_OK) {
+        sk_extras sound = {.audio_path = scene->audio_path, .audio_offset = scene->audio_offset};
+        status = sk_concat(parts, count, out, overwrite, &sound, err);
+    }
+    sk_scene_free(scene);
+    return status;
 }
 
 void sk_scene_extras_free(sk_scene_extras *x)
