@@ -67,8 +67,15 @@ static void fail_locked(pipeline *p, sk_status status, const sk_error *why)
 static sk_status draw_into(worker *w, slot *s, int64_t frame)
 {
     const sk_pipeline_job *job = w->p->job;
-    sk_status st =
-        sk_draw_scene_frame(s->cr, job->scene, job->timeline, w->evaluator, frame, &w->err);
+    sk_status st;
+    if (job->source) {
+        cairo_surface_flush(s->surface);
+        st = job->source(job->source_ctx, frame, cairo_image_surface_get_data(s->surface),
+                         cairo_image_surface_get_stride(s->surface), &w->err);
+        cairo_surface_mark_dirty(s->surface);
+    } else {
+        st = sk_draw_scene_frame(s->cr, job->scene, job->timeline, w->evaluator, frame, &w->err);
+    }
     if (st != SK_OK)
         return st;
     cairo_surface_flush(s->surface);

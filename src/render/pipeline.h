@@ -24,6 +24,12 @@
 #include "../timeline/timeline.h"
 #include "progress.h"
 
+/* Fills frame's pixels (Cairo's ARGB32, BGRA bytes in memory, rows stride
+ * bytes apart) in place of drawing the scene's frame: how bench_pipeline
+ * times the pipeline with the drawing taken out. */
+typedef sk_status (*sk_frame_source)(void *ctx, int64_t frame, unsigned char *bgra, int stride,
+                                     sk_error *err);
+
 typedef struct sk_pipeline_job {
     const sk_scene *scene;
     const sk_timeline *timeline;
@@ -31,7 +37,9 @@ typedef struct sk_pipeline_job {
     int64_t first, end;            /* frames [first, end), first < end */
     int threads;                   /* worker threads, >= 1 */
     volatile sig_atomic_t *cancel; /* may be NULL */
-    sk_progress *progress;
+    sk_progress *progress;         /* may be NULL */
+    sk_frame_source source;        /* NULL: draw the scene's frames */
+    void *source_ctx;
 } sk_pipeline_job;
 
 /* Draws and writes every frame of the job, not finishing the sink. On any

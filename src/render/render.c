@@ -128,10 +128,15 @@ static sk_status render_frames(render *r, const sk_render_job *job, sk_error *er
 {
     sk_progress progress;
     sk_progress_start(&progress, r->end - r->first, job->quiet);
-    sk_pipeline_job pipe = {
-        r->scene,    r->timeline, r->sink,
-        r->first,    r->end,      job->threads > 0 ? job->threads : sk_pipeline_default_threads(),
-        job->cancel, &progress};
+    sk_pipeline_job pipe = {.scene = r->scene,
+                            .timeline = r->timeline,
+                            .sink = r->sink,
+                            .first = r->first,
+                            .end = r->end,
+                            .threads =
+                                job->threads > 0 ? job->threads : sk_pipeline_default_threads(),
+                            .cancel = job->cancel,
+                            .progress = &progress};
     sk_status st = sk_pipeline_run(&pipe, err);
     if (st == SK_OK)
         st = sk_sink_finish(r->sink, err);
