@@ -623,6 +623,31 @@ static void test_sigma_keeps_off_weight_labels(void **state)
     drawn_free(&d);
 }
 
+/* A key's disc where σ would go at the lower right (the keys layer is not
+ * drawn, so σ is still the only ink there): σ goes to the lower left. */
+static void test_sigma_keeps_off_key_discs(void **state)
+{
+    (void)state;
+    drawn d = draw_frame(SIGMA_SCENE "keys: [{at: [-1.5, 1], value: red}]\n", 0);
+    double u = d.layout.unit, r = 0.6 * d.layout.scale;
+    sk_vec2 q = sk_layout_to_px(&d.layout, (sk_vec2){0, 0});
+    /* the middle of the box sigma_ink looks at on the right */
+    double kx = q.x + r * M_SQRT1_2 + 15 * u, ky = q.y + r * M_SQRT1_2 + 16 * u;
+    double sx = (kx - d.layout.origin_x) / d.layout.scale,
+           sy = (d.layout.origin_y - ky) / d.layout.scale;
+    drawn_free(&d);
+    char scene[1024];
+    snprintf(scene, sizeof scene,
+             SCENE_HEAD "layers: [query]\nattention: {kernel: gaussian, bandwidth: 0.6}\n"
+                        "query: {path: {type: polyline, closed: false, points: [[0, 0], [0.01, "
+                        "0]]}}\nkeys: [{at: [%.6f, %.6f], value: red, label: \"\"}]\n",
+             sx, sy);
+    d = draw_frame(scene, 0);
+    assert_int_equal(sigma_ink(&d, 1), 0);
+    assert_true(sigma_ink(&d, -1) > 2);
+    drawn_free(&d);
+}
+
 /* The weight goes under the disc (radius 14 units = 5 px at 360 px tall),
  * centred: something is written in the 14 px wide strip from 2 to 12 px
  * below the disc with labels.weights, nothing without. */
@@ -720,6 +745,7 @@ int main(void)
         cmocka_unit_test(test_legend_keeps_off_the_captions),
         cmocka_unit_test(test_weight_label_under_the_key),
         cmocka_unit_test(test_sigma_keeps_off_weight_labels),
+        cmocka_unit_test(test_sigma_keeps_off_key_discs),
         cmocka_unit_test(test_palette_recolours_the_blend),
         cmocka_unit_test(test_query_label_avoids_key_names),
     };

@@ -338,6 +338,22 @@ static bool near_weight_label(const painter *p, sk_vec2 at, double side)
     return false;
 }
 
+/* How much of box (pixels) the keys' discs and placed names cover: the sum
+ * of the overlapping areas. */
+static double key_label_overlap(painter *p, sk_rect box)
+{
+    const sk_key_label *names = sk_key_labels(p);
+    double total = 0.0, radius = sk_u(p, KEY_RADIUS);
+    for (int i = 0; i < p->scene->key_count; i++) {
+        sk_vec2 k = sk_layout_to_px(p->layout, p->scene->keys[i].at);
+        total +=
+            sk_rect_overlap(box, (sk_rect){k.x - radius, k.y - radius, 2 * radius, 2 * radius});
+        if (names && names[i].placed)
+            total += sk_rect_overlap(box, names[i].box);
+    }
+    return total;
+}
+
 /* The bandwidth as a dashed circle of radius sigma around the query: keys
  * inside it get most of the weight (all of it, for compact kernels), which is
  * what "soft nearest neighbours" means. Only without projections, since with
@@ -355,17 +371,20 @@ static void paint_bandwidth(painter *p)
     stroke_dashed(p, 6, 8, 2, 0.35);
     /* Lower right: the query's name sits above the ring, and would meet a
      * label at the upper right whenever sigma is small. Lower left when a
-     * weight label is in the way there and not at the lower left. */
-    double side = 1.0;
-    sk_vec2 right = {q.x + r * M_SQRT1_2, q.y + r * M_SQRT1_2};
-    sk_vec2 left = {q.x - r * M_SQRT1_2, q.y + r * M_SQRT1_2};
-    if (near_weight_label(p, right, 1.0) && !near_weight_label(p, left, -1.0))
-        side = -1.0;
-    text_style s = {.size = LABEL_SIZE,
-                    .color = p->pal->muted,
-                    .align_x = side > 0 ? 0.0 : 1.0,
-                    .align_y = 0.0,
-                    .halo = true};
+     * weight label, or more of a key's disc or name, is in the way there. */
+    text_style s = {.size = LABEL_SIZE, .color = p->pal->muted, .align_y = 0.0, .halo = true};
+    double w, h;
+    sk_measure_text(p, "σ", &s, &w, &h);
+    double cover[2]; /* right, left */
+    for (int i = 0; i < 2; i++) {
+        double side = i == 0 ? 1.0 : -1.0;
+        sk_vec2 at = {q.x + side * r * M_SQRT1_2, q.y + r * M_SQRT1_2};
+        double x = at.x + side * sk_u(p, 4);
+        sk_rect box = {side > 0 ? x : x - w, at.y, w, h};
+        cover[i] = key_label_overlap(p, box) + (near_weight_label(p, at, side) ? INFINITY : 0.0);
+    }
+    double side = cover[1] < cover[0] ? -1.0 : 1.0;
+    s.align_x = side > 0 ? 0.0 : 1.0;
     sk_draw_text(p, "σ", q.x + side * (r * M_SQRT1_2 + sk_u(p, 4)), q.y + r * M_SQRT1_2, &s);
 }
 
@@ -446,22 +465,6 @@ static void paint_trail(painter *p)
         cairo_paint(cr);
     }
     cairo_restore(cr);
-}
-
-/* How much of box (pixels) the keys' discs and placed names cover: the sum
- * of the overlapping areas. */
-static double key_label_overlap(painter *p, sk_rect box)
-{
-    const sk_key_label *names = sk_key_labels(p);
-    double total = 0.0, radius = sk_u(p, KEY_RADIUS);
-    for (int i = 0; i < p->scene->key_count; i++) {
-        sk_vec2 k = sk_layout_to_px(p->layout, p->scene->keys[i].at);
-        total +=
-            sk_rect_overlap(box, (sk_rect){k.x - radius, k.y - radius, 2 * radius, 2 * radius});
-        if (names && names[i].placed)
-            total += sk_rect_overlap(box, names[i].box);
-    }
-    return total;
 }
 
 /* The query's name beside its ring, on the first side where it covers no
