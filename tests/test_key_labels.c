@@ -240,6 +240,48 @@ static void test_ring_moves_the_names_it_meets(void **state)
     close_fixture(&f);
 }
 
+/* The ring on the first placed name in the crowd of
+ * test_crowd_leaves_names_out: no placed name meets it or another, and no
+ * name left out before (its key light: no weights here) comes up round it. */
+static void test_ring_in_a_crowd(void **state)
+{
+    (void)state;
+    char yaml[8192];
+    int n = snprintf(yaml, sizeof yaml, "%skeys:\n", HEAD);
+    for (int i = 0; i < 40; i++)
+        n += snprintf(yaml + n, sizeof yaml - (size_t)n,
+                      "  - {at: [%g, %g], value: red, label: key%d}\n", -1.0 + 0.4 * (i % 8),
+                      -1.0 + 0.5 * (i / 8), i);
+    fixture f;
+    open_fixture(&f, yaml, 960, 540);
+    const sk_key_label *alone = sk_key_labels(&f.p);
+    assert_non_null(alone);
+    bool was_placed[40];
+    sk_vec2 at = {0, 0}; /* scene units */
+    for (int i = 39; i >= 0; i--) {
+        was_placed[i] = alone[i].placed;
+        if (was_placed[i])
+            at = (sk_vec2){
+                (alone[i].box.x + alone[i].box.w / 2 - f.layout.origin_x) / f.layout.scale,
+                (f.layout.origin_y - alone[i].box.y - alone[i].box.h / 2) / f.layout.scale};
+    }
+    query_frame q;
+    stand_query(&f, &q, at.x, at.y, 1.0);
+    const sk_key_label *names = sk_key_labels(&f.p);
+    assert_non_null(names);
+    int moved_off = 0;
+    for (int i = 0; i < 40; i++) {
+        if (!was_placed[i])
+            assert_false(names[i].placed);
+        if (names[i].placed)
+            assert_false(meets_ring(&f, at, names[i].box));
+        moved_off += was_placed[i] && meets_ring(&f, at, alone[i].box);
+    }
+    assert_true(moved_off > 0); /* else the ring met no name and the test shows nothing */
+    expect_clear(&f, names);
+    close_fixture(&f);
+}
+
 /* With the query's layer faded out there is no ring: names stay put. */
 static void test_no_ring_no_move(void **state)
 {
@@ -266,6 +308,7 @@ int main(void)
         cmocka_unit_test(test_names_stay_inside_the_plot),
         cmocka_unit_test(test_placement_kept_until_the_layout_changes),
         cmocka_unit_test(test_ring_moves_the_names_it_meets),
+        cmocka_unit_test(test_ring_in_a_crowd),
         cmocka_unit_test(test_no_ring_no_move),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

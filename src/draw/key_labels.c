@@ -161,16 +161,19 @@ static double ring_cover(ring g, sk_rect box)
     return meets_ring(g, box) ? sk_rect_overlap(box, square) : 0.0;
 }
 
-/* The placement with every name the ring meets moved: to the first place
- * round its disc, then round the ring, that is free of the ring too; with
- * none, to the one that meets least, not placed. */
+/* The placement with every shown name the ring meets moved: to the first
+ * place round its disc, then round the ring, that is free of the ring too;
+ * with none, to the one that meets least, not placed (so drawn only if its
+ * key is heavy). A name with no place before stays without one, unless its
+ * key is heavy (drawn anyway): light names in a crowd do not pop up round
+ * the ring as it passes. */
 static void clear_of_ring(painter *p, const sk_key_label *placed, ring g, sk_key_label *out)
 {
     int n = p->scene->key_count;
     memcpy(out, placed, (size_t)n * sizeof *out);
     for (int i = 0; i < n; i++) {
         double w = out[i].box.w, h = out[i].box.h;
-        if (w <= 0 || !meets_ring(g, out[i].box))
+        if (w <= 0 || !meets_ring(g, out[i].box) || !(out[i].placed || sk_key_heavy(p, i)))
             continue;
         const sk_vec2 centre[2] = {sk_layout_to_px(p->layout, p->scene->keys[i].at), g.at};
         const double radius[2] = {sk_u(p, KEY_RADIUS), g.reach};

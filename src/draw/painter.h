@@ -117,6 +117,10 @@ typedef struct sk_key_label {
  * NULL when out of memory. */
 const sk_key_label *sk_key_labels(painter *p);
 
+/* Whether key i holds so much of the frame's weight (0.2 or more) that its
+ * name is drawn even without a free place (plot.c). */
+bool sk_key_heavy(const painter *p, int i);
+
 /* The colour key i is drawn in: its value, or its scalar on the ramp. */
 sk_rgb sk_key_colour(const painter *p, int i);
 

@@ -236,7 +236,7 @@ static bool shows_weight(const painter *p, int i)
 #define HEAVY_NAME 0.2
 #define HEAVY_MAX 5
 
-static bool heavy(const painter *p, int i)
+bool sk_key_heavy(const painter *p, int i)
 {
     return p->frame->has_output && p->frame->weights[i] >= HEAVY_NAME;
 }
@@ -247,7 +247,7 @@ static int heavy_unplaced(const painter *p, const sk_key_label *names, int out[H
     int n = 0;
     for (int i = 0; names && i < p->scene->key_count && n < HEAVY_MAX; i++) {
         const char *name = p->scene->keys[i].label;
-        if (name && name[0] && !names[i].placed && heavy(p, i))
+        if (name && name[0] && !names[i].placed && sk_key_heavy(p, i))
             out[n++] = i;
     }
     return n;
@@ -261,7 +261,7 @@ static bool placed_name_shown(const painter *p, const sk_key_label *names, int i
     const char *name = p->scene->keys[i].label;
     if (!name || !name[0] || (names && !names[i].placed))
         return false;
-    for (int j = 0; names && j < n_over && !heavy(p, i); j++)
+    for (int j = 0; names && j < n_over && !sk_key_heavy(p, i); j++)
         if (sk_rect_overlap(names[i].box, names[over[j]].box) > 0)
             return false;
     return true;
