@@ -22,7 +22,7 @@
 typedef enum sk_format {
     SK_FORMAT_MP4,          /* H.264 (libx264) or H.265 (libx265), BT.709, +faststart */
     SK_FORMAT_WEBM,         /* VP9 (libvpx-vp9), yuv420p or yuva420p, BT.709 */
-    SK_FORMAT_MOV,          /* ProRes (prores_ks): 422 HQ, or 4444 with alpha */
+    SK_FORMAT_MOV,          /* ProRes (prores_aw): 422 HQ, or 4444 with alpha */
     SK_FORMAT_GIF,          /* palettegen + paletteuse, at most 50 fps, loops */
     SK_FORMAT_PNG_SEQUENCE, /* one PNG per frame; the path holds a printf %d */
     SK_FORMAT_RAW,          /* the BGRA bytes as they are, to a file or to stdout ("-") */
