@@ -124,26 +124,32 @@ static void test_hemmed_in_key_moves_its_name(void **state)
     close_fixture(&f);
 }
 
-/* Forty keys in a small square: the names that are placed do not meet,
- * and some are left out. */
-static void test_crowd_leaves_names_out(void **state)
+/* Forty keys in a small square, 8 by 5, 0.4 and 0.5 apart. */
+#define CROWD 40
+static void open_crowd(fixture *f)
 {
-    (void)state;
     char yaml[8192];
     int n = snprintf(yaml, sizeof yaml, "%skeys:\n", HEAD);
-    for (int i = 0; i < 40; i++)
+    for (int i = 0; i < CROWD; i++)
         n += snprintf(yaml + n, sizeof yaml - (size_t)n,
                       "  - {at: [%g, %g], value: red, label: key%d}\n", -1.0 + 0.4 * (i % 8),
                       -1.0 + 0.5 * (i / 8), i);
+    open_fixture(f, yaml, 960, 540);
+}
+
+/* The crowd: the names that are placed do not meet, and some are left out. */
+static void test_crowd_leaves_names_out(void **state)
+{
+    (void)state;
     fixture f;
-    open_fixture(&f, yaml, 960, 540);
+    open_crowd(&f);
     const sk_key_label *names = sk_key_labels(&f.p);
     assert_non_null(names);
     int placed = 0;
     for (int i = 0; i < f.scene->key_count; i++)
         placed += names[i].placed;
     assert_true(placed > 0);
-    assert_true(placed < 40);
+    assert_true(placed < CROWD);
     expect_clear(&f, names);
     close_fixture(&f);
 }
@@ -246,19 +252,13 @@ static void test_ring_moves_the_names_it_meets(void **state)
 static void test_ring_in_a_crowd(void **state)
 {
     (void)state;
-    char yaml[8192];
-    int n = snprintf(yaml, sizeof yaml, "%skeys:\n", HEAD);
-    for (int i = 0; i < 40; i++)
-        n += snprintf(yaml + n, sizeof yaml - (size_t)n,
-                      "  - {at: [%g, %g], value: red, label: key%d}\n", -1.0 + 0.4 * (i % 8),
-                      -1.0 + 0.5 * (i / 8), i);
     fixture f;
-    open_fixture(&f, yaml, 960, 540);
+    open_crowd(&f);
     const sk_key_label *alone = sk_key_labels(&f.p);
     assert_non_null(alone);
-    bool was_placed[40];
+    bool was_placed[CROWD];
     sk_vec2 at = {0, 0}; /* scene units */
-    for (int i = 39; i >= 0; i--) {
+    for (int i = CROWD - 1; i >= 0; i--) {
         was_placed[i] = alone[i].placed;
         if (was_placed[i])
             at = (sk_vec2){
@@ -270,7 +270,7 @@ static void test_ring_in_a_crowd(void **state)
     const sk_key_label *names = sk_key_labels(&f.p);
     assert_non_null(names);
     int moved_off = 0;
-    for (int i = 0; i < 40; i++) {
+    for (int i = 0; i < CROWD; i++) {
         if (!was_placed[i])
             assert_false(names[i].placed);
         if (names[i].placed)
