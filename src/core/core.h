@@ -219,4 +219,22 @@ bool sk_field_eval_reference(const sk_kernel *kernel, const sk_vec2 *keys, const
                              size_t n, const sk_field_grid *grid, int row_begin, int row_end,
                              float *rgb, float *max_weight);
 
+/* ---- steady choices --------------------------------------------------------
+ * Which of `options` places (1..SK_STEADY_MAX_OPTIONS) something takes in
+ * each of `frames` frames, when each frame alone would pick the cheapest
+ * (cost[f * options + o] >= 0, e.g. how much a label covers there): a label
+ * that hops to wherever is free this very frame flickers. Minimises
+ *   sum over frames of cost[f][choice[f]] + switch_cost * (switches)
+ * subject to every run of one choice lasting at least min_run frames, the
+ * first and the last included (when frames < min_run: one choice, the
+ * cheapest in total). Ties go to the lower option, and to staying. Costs
+ * above SK_STEADY_BLOCKED (or not finite) count as SK_STEADY_BLOCKED: a
+ * place to avoid at almost any price, which still leaves sums exact enough
+ * to compare. Returns false if memory for the backtracking could not be had
+ * (choice is then untouched). */
+#define SK_STEADY_MAX_OPTIONS 8
+#define SK_STEADY_BLOCKED 1e9
+bool sk_steady_choices(const double *cost, size_t frames, int options, int min_run,
+                       double switch_cost, unsigned char *choice);
+
 #endif
