@@ -21,15 +21,14 @@ cairo_surface_t *render_frame(const sk_scene *scene, int64_t index, sk_layout *l
 
     sk_frame_state state;
     sk_timeline_state_at(timeline, index, &state);
-    sk_frame frame;
-    sk_evaluate(evaluator, &state, &frame);
     sk_layout l;
     sk_layout_make(scene->width, scene->height, scene, state.camera_center, state.camera_zoom, &l);
 
+    /* The path the binary draws by, moving labels' plan and all. */
     cairo_surface_t *surface =
         cairo_image_surface_create(CAIRO_FORMAT_ARGB32, scene->width, scene->height);
     cairo_t *cr = cairo_create(surface);
-    sk_status st = sk_draw_frame(cr, &l, scene, timeline, &frame, &err);
+    sk_status st = sk_draw_scene_frame(cr, scene, timeline, evaluator, index, &err);
     cairo_status_t status = cairo_status(cr);
     cairo_destroy(cr);
     cairo_surface_flush(surface);

@@ -1,5 +1,6 @@
 /* draw.c — a frame as a stack of layers, each with its opacity. */
 #include <math.h>
+#include <string.h>
 
 #include "painter.h"
 
@@ -135,8 +136,10 @@ static void pin_font_options(cairo_t *cr)
     cairo_font_options_destroy(options);
 }
 
-sk_status sk_draw_frame(cairo_t *cr, const sk_layout *layout, const sk_scene *scene,
-                        const sk_timeline *timeline, const sk_frame *frame, sk_error *err)
+/* A painter for the frame, with the font options pinned on a saved cr;
+ * painter_close restores it. */
+static painter painter_open(cairo_t *cr, const sk_layout *layout, const sk_scene *scene,
+                            const sk_timeline *timeline, const sk_frame *frame)
 {
     cairo_save(cr);
     pin_font_options(cr); /* before the Pango layout, which takes them from cr */
@@ -144,6 +147,31 @@ sk_status sk_draw_frame(cairo_t *cr, const sk_layout *layout, const sk_scene *sc
                  0.0, 0.0,    &palettes[scene->theme]};
     if (scene->value_kind == SK_VALUE_SCALAR)
         scalar_range(scene, &p.scalar_lo, &p.scalar_hi);
+    return p;
+}
+
+static void painter_close(painter *p)
+{
+    cairo_restore(p->cr);
+    g_object_unref(p->text);
+}
+
+void sk_label_costs_of(cairo_t *cr, const sk_layout *layout, const sk_scene *scene,
+                       const sk_timeline *timeline, const sk_frame *frame, sk_label_costs *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!sk_scene_draws(scene, SK_LAYER_QUERY) ||
+        painter_of(scene, SK_LAYER_QUERY) != sk_paint_query)
+        return; /* no ring, or a view that labels its query its own way */
+    painter p = painter_open(cr, layout, scene, timeline, frame);
+    sk_label_covers(&p, out);
+    painter_close(&p);
+}
+
+sk_status sk_draw_frame(cairo_t *cr, const sk_layout *layout, const sk_scene *scene,
+                        const sk_timeline *timeline, const sk_frame *frame, sk_error *err)
+{
+    painter p = painter_open(cr, layout, scene, timeline, frame);
     /* SOURCE, not OVER: the surface is reused, and a translucent background
      * must replace the previous frame rather than blend with it. */
     cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE);
@@ -157,8 +185,7 @@ sk_status sk_draw_frame(cairo_t *cr, const sk_layout *layout, const sk_scene *sc
             first = i;
     for (int i = first; i < scene->layer_count; i++)
         paint_layer(&p, scene->layer_order[i], frame->state->opacity[scene->layer_order[i]]);
-    cairo_restore(cr);
-    g_object_unref(p.text);
+    painter_close(&p);
 
     cairo_status_t status = cairo_status(cr);
     if (status != CAIRO_STATUS_SUCCESS)

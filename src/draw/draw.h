@@ -56,6 +56,17 @@ bool sk_layout_is_stacked(int width, int height);
 /* A scene point in pixels (y grows downwards in pixels, upwards in the scene). */
 sk_vec2 sk_layout_to_px(const sk_layout *layout, sk_vec2 point);
 
+/* Labels that move with the query take one of a few places round it: the
+ * query's name above, below, left or right of its ring; the σ of the
+ * bandwidth circle at its lower right or lower left. */
+enum { SK_QUERY_LABEL_PLACES = 4, SK_SIGMA_LABEL_PLACES = 2 };
+
+/* Which place each takes in a frame: picked over the whole timeline so that
+ * a label holds still (render/evaluate.c, with sk_steady_choices). */
+typedef struct sk_label_places {
+    unsigned char query, sigma;
+} sk_label_places;
+
 /* What one frame shows besides the scene itself. */
 typedef struct sk_frame {
     const sk_frame_state *state;
@@ -64,6 +75,9 @@ typedef struct sk_frame {
     const double *compare; /* attention.compare's weights, one per key, or NULL */
     sk_rgb output;         /* the blended colour, sRGB (SK_VALUE_COLOUR scenes) */
     double scalar;         /* the blended number (SK_VALUE_SCALAR scenes) */
+    /* Where the moving labels go, or NULL: each at the place least covered
+     * in this frame alone (which, frame after frame, can flicker). */
+    const sk_label_places *places;
 } sk_frame;
 
 /* The colour a scalar value is drawn in: a perceptually ordered ramp from
@@ -75,6 +89,18 @@ sk_rgb sk_scalar_colour(double value, double lo, double hi);
  * the query's line (or, when there is no estimate, the foot of that line at
  * the bottom of the curve's area). */
 sk_vec2 sk_query_pixel(const sk_layout *layout, const sk_scene *scene, const sk_frame *frame);
+
+/* How much each place of the moving labels would cover of the keys' discs
+ * and names in this frame (pixels squared; SK_STEADY_BLOCKED where the σ
+ * would meet a weight label), and the labels' own areas; all 0 for a label
+ * the frame does not draw. The costs sk_steady_choices weighs. */
+typedef struct sk_label_costs {
+    double query[SK_QUERY_LABEL_PLACES];
+    double sigma[SK_SIGMA_LABEL_PLACES];
+    double query_area, sigma_area;
+} sk_label_costs;
+void sk_label_costs_of(cairo_t *cr, const sk_layout *layout, const sk_scene *scene,
+                       const sk_timeline *timeline, const sk_frame *frame, sk_label_costs *out);
 
 /* Draws the whole frame: background and grid, the query's path, links, keys,
  * the query ring filled with the output colour, the weights panel and the

@@ -163,6 +163,9 @@ sk_corner sk_legend_corner(sk_rect plot, double w, double h, double inset,
 /* The box of a w x h legend in a corner of plot, inset by inset (pixels). */
 sk_rect sk_corner_box(sk_rect plot, sk_corner corner, double w, double h, double inset);
 
+/* sk_label_costs_of's figures, for the painter's frame (plot.c). */
+void sk_label_covers(painter *p, sk_label_costs *out);
+
 /* Layers (plot.c, panel.c, field.c, formulas.c, captions.c, cards.c, legend.c). */
 void sk_paint_field(painter *p);
 void sk_paint_formulas(painter *p);

@@ -339,19 +339,126 @@ static bool near_weight_label(const painter *p, sk_vec2 at, double side)
 }
 
 /* How much of box (pixels) the keys' discs and placed names cover: the sum
- * of the overlapping areas. */
+ * of the overlapping areas, each counting up to HEAVY_COVER times more as
+ * its key's weight goes to 1: the names the frame is about are the ones to
+ * keep readable. */
+#define HEAVY_COVER 5.0
 static double key_label_overlap(painter *p, sk_rect box)
 {
     const sk_key_label *names = sk_key_labels(p);
     double total = 0.0, radius = sk_u(p, KEY_RADIUS);
     for (int i = 0; i < p->scene->key_count; i++) {
         sk_vec2 k = sk_layout_to_px(p->layout, p->scene->keys[i].at);
-        total +=
+        double area =
             sk_rect_overlap(box, (sk_rect){k.x - radius, k.y - radius, 2 * radius, 2 * radius});
         if (names && names[i].placed)
-            total += sk_rect_overlap(box, names[i].box);
+            area += sk_rect_overlap(box, names[i].box);
+        total += area * (1.0 + (HEAVY_COVER - 1.0) * p->frame->weights[i]);
     }
     return total;
+}
+
+/* A moving label's text, style and places, each an anchor with its
+ * alignment and the box the text takes there (pixels). */
+typedef struct label_places {
+    const char *text;
+    text_style style;
+    sk_vec2 at[SK_QUERY_LABEL_PLACES];
+    sk_vec2 align[SK_QUERY_LABEL_PLACES];
+    sk_rect box[SK_QUERY_LABEL_PLACES];
+} label_places;
+
+static void set_place(label_places *l, int i, sk_vec2 at, sk_vec2 align, double w, double h)
+{
+    l->at[i] = at;
+    l->align[i] = align;
+    l->box[i] = (sk_rect){at.x - align.x * w, at.y - align.y * h, w, h};
+}
+
+static void draw_label_at(painter *p, label_places *l, int place)
+{
+    l->style.align_x = l->align[place].x;
+    l->style.align_y = l->align[place].y;
+    sk_draw_text(p, l->text, l->at[place].x, l->at[place].y, &l->style);
+}
+
+/* The first of the least covered places. */
+static int least_covered(const double *cover, int n)
+{
+    int best = 0;
+    for (int i = 1; i < n; i++)
+        if (cover[i] < cover[best])
+            best = i;
+    return best;
+}
+
+/* The query's name, above, below, left and right of its ring. */
+static void query_label_places(painter *p, label_places *out)
+{
+    out->text = p->frame->has_output ? "query" : "query: no key in reach";
+    out->style =
+        (text_style){.size = LABEL_SIZE + 4, .bold = true, .color = p->pal->line, .halo = true};
+    double w, h;
+    sk_measure_text(p, out->text, &out->style, &w, &h);
+    sk_vec2 q = sk_layout_to_px(p->layout, p->frame->state->query);
+    double reach = sk_u(p, QUERY_RADIUS + QUERY_RING);
+    set_place(out, 0, (sk_vec2){q.x, q.y - reach}, (sk_vec2){0.5, 1.0}, w, h);
+    set_place(out, 1, (sk_vec2){q.x, q.y + reach}, (sk_vec2){0.5, 0.0}, w, h);
+    set_place(out, 2, (sk_vec2){q.x - reach, q.y}, (sk_vec2){1.0, 0.5}, w, h);
+    set_place(out, 3, (sk_vec2){q.x + reach, q.y}, (sk_vec2){0.0, 0.5}, w, h);
+}
+
+/* The σ on the bandwidth circle, lower right then lower left: the query's
+ * name sits above the ring, and would meet a label at the upper right
+ * whenever sigma is small. */
+static void sigma_label_places(painter *p, label_places *out)
+{
+    out->text = "σ";
+    out->style = (text_style){.size = LABEL_SIZE, .color = p->pal->muted, .halo = true};
+    double w, h;
+    sk_measure_text(p, out->text, &out->style, &w, &h);
+    sk_vec2 q = sk_layout_to_px(p->layout, p->frame->state->query);
+    double r = p->frame->state->kernel.bandwidth * p->layout->scale;
+    for (int i = 0; i < SK_SIGMA_LABEL_PLACES; i++) {
+        double side = i == 0 ? 1.0 : -1.0;
+        sk_vec2 at = {q.x + side * (r * M_SQRT1_2 + sk_u(p, 4)), q.y + r * M_SQRT1_2};
+        set_place(out, i, at, (sk_vec2){side > 0 ? 0.0 : 1.0, 0.0}, w, h);
+    }
+}
+
+/* What the σ would cover at each place; a weight label in the way blocks
+ * the place outright. */
+static void sigma_label_covers(painter *p, const label_places *l, double *cover)
+{
+    for (int i = 0; i < SK_SIGMA_LABEL_PLACES; i++) {
+        double side = i == 0 ? 1.0 : -1.0;
+        sk_vec2 on_circle = {l->at[i].x - side * sk_u(p, 4), l->at[i].y};
+        cover[i] = key_label_overlap(p, l->box[i]) +
+                   (near_weight_label(p, on_circle, side) ? SK_STEADY_BLOCKED : 0.0);
+    }
+}
+
+static bool draws_bandwidth(const painter *p)
+{
+    const sk_kernel *k = &p->frame->state->kernel;
+    return (sk_kernel_parameters(k) & SK_USES_BANDWIDTH) && !k->projected;
+}
+
+void sk_label_covers(painter *p, sk_label_costs *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!(p->frame->state->opacity[SK_LAYER_QUERY] > 0.0))
+        return;
+    label_places l;
+    query_label_places(p, &l);
+    for (int i = 0; i < SK_QUERY_LABEL_PLACES; i++)
+        out->query[i] = key_label_overlap(p, l.box[i]);
+    out->query_area = l.box[0].w * l.box[0].h;
+    if (!draws_bandwidth(p))
+        return;
+    sigma_label_places(p, &l);
+    sigma_label_covers(p, &l, out->sigma);
+    out->sigma_area = l.box[0].w * l.box[0].h;
 }
 
 /* The bandwidth as a dashed circle of radius sigma around the query: keys
@@ -360,32 +467,23 @@ static double key_label_overlap(painter *p, sk_rect box)
  * them the neighbourhood is not a circle in the plane. */
 static void paint_bandwidth(painter *p)
 {
-    const sk_kernel *k = &p->frame->state->kernel;
-    if (!(sk_kernel_parameters(k) & SK_USES_BANDWIDTH) || k->projected)
+    if (!draws_bandwidth(p))
         return;
     cairo_t *cr = p->cr;
     sk_vec2 q = sk_layout_to_px(p->layout, p->frame->state->query);
-    double r = k->bandwidth * p->layout->scale;
+    double r = p->frame->state->kernel.bandwidth * p->layout->scale;
     cairo_new_sub_path(cr);
     cairo_arc(cr, q.x, q.y, r, 0, 2 * M_PI);
     stroke_dashed(p, 6, 8, 2, 0.35);
-    /* Lower right: the query's name sits above the ring, and would meet a
-     * label at the upper right whenever sigma is small. Lower left when a
-     * weight label, or more of a key's disc or name, is in the way there. */
-    text_style s = {.size = LABEL_SIZE, .color = p->pal->muted, .align_y = 0.0, .halo = true};
-    double w, h;
-    sk_measure_text(p, "σ", &s, &w, &h);
-    double cover[2]; /* right, left */
-    for (int i = 0; i < 2; i++) {
-        double side = i == 0 ? 1.0 : -1.0;
-        sk_vec2 at = {q.x + side * r * M_SQRT1_2, q.y + r * M_SQRT1_2};
-        double x = at.x + side * sk_u(p, 4);
-        sk_rect box = {side > 0 ? x : x - w, at.y, w, h};
-        cover[i] = key_label_overlap(p, box) + (near_weight_label(p, at, side) ? INFINITY : 0.0);
+    int place = p->frame->places ? p->frame->places->sigma : -1;
+    label_places at;
+    sigma_label_places(p, &at);
+    if (place < 0) {
+        double cover[SK_SIGMA_LABEL_PLACES];
+        sigma_label_covers(p, &at, cover);
+        place = least_covered(cover, SK_SIGMA_LABEL_PLACES);
     }
-    double side = cover[1] < cover[0] ? -1.0 : 1.0;
-    s.align_x = side > 0 ? 0.0 : 1.0;
-    sk_draw_text(p, "σ", q.x + side * (r * M_SQRT1_2 + sk_u(p, 4)), q.y + r * M_SQRT1_2, &s);
+    draw_label_at(p, &at, place);
 }
 
 /* The query's positions over the last TRAIL_SECONDS, newest first, into
@@ -467,31 +565,20 @@ static void paint_trail(painter *p)
     cairo_restore(cr);
 }
 
-/* The query's name beside its ring, on the first side where it covers no
- * key or key name (above, below, left, right), else where it covers least:
- * names mostly sit right of their keys, so above is tried first. */
-static void paint_query_label(painter *p, sk_vec2 q, double reach)
+/* The query's name beside its ring: names mostly sit right of their keys,
+ * so above is tried first. */
+static void paint_query_label(painter *p)
 {
-    const char *text = p->frame->has_output ? "query" : "query: no key in reach";
-    text_style s = {.size = LABEL_SIZE + 4, .bold = true, .color = p->pal->line, .halo = true};
-    double w, h;
-    sk_measure_text(p, text, &s, &w, &h);
-    const sk_vec2 anchor[] = {{0.5, 1.0}, {0.5, 0.0}, {1.0, 0.5}, {0.0, 0.5}};
-    const sk_vec2 at[] = {
-        {q.x, q.y - reach}, {q.x, q.y + reach}, {q.x - reach, q.y}, {q.x + reach, q.y}};
-    int best = 0;
-    double least = INFINITY;
-    for (int i = 0; i < 4 && least > 0.0; i++) {
-        sk_rect box = {at[i].x - anchor[i].x * w, at[i].y - anchor[i].y * h, w, h};
-        double cover = key_label_overlap(p, box);
-        if (cover < least) {
-            least = cover;
-            best = i;
-        }
+    int place = p->frame->places ? p->frame->places->query : -1;
+    label_places at;
+    query_label_places(p, &at);
+    if (place < 0) {
+        double cover[SK_QUERY_LABEL_PLACES];
+        for (int i = 0; i < SK_QUERY_LABEL_PLACES; i++)
+            cover[i] = key_label_overlap(p, at.box[i]);
+        place = least_covered(cover, SK_QUERY_LABEL_PLACES);
     }
-    s.align_x = anchor[best].x;
-    s.align_y = anchor[best].y;
-    sk_draw_text(p, text, at[best].x, at[best].y, &s);
+    draw_label_at(p, &at, place);
 }
 
 /* The query ring, filled with the output; hollow and dashed when a compact
@@ -520,5 +607,5 @@ void sk_paint_query(painter *p)
     sk_set_color(cr, p->pal->line, 1.0);
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
-    paint_query_label(p, q, r + sk_u(p, QUERY_RING));
+    paint_query_label(p);
 }

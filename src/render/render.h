@@ -75,9 +75,20 @@ void sk_evaluator_free(sk_evaluator *evaluator);
  * points into the evaluator: valid until its next sk_evaluate. */
 void sk_evaluate(sk_evaluator *evaluator, const sk_frame_state *state, sk_frame *frame);
 
+/* Where the labels that move with the query (draw.h: sk_label_places) go
+ * in every frame of the timeline: each frame's sk_label_costs, measured on
+ * cr without drawing, weighed over the whole timeline by sk_steady_choices
+ * so that a label holds a place for at least half a second. *out gets one
+ * per frame (the caller frees it), or NULL when no frame draws such a
+ * label. Uses the evaluator's buffers like sk_evaluate. */
+sk_status sk_plan_label_places(sk_evaluator *evaluator, cairo_t *cr, const sk_timeline *timeline,
+                               sk_label_places **out, sk_error *err);
+
 /* Draws frame `index` of the scene into cr, whose target is the scene's
  * width x height: the timeline's state, the evaluator's numbers, the layout
- * at that frame's camera. The one path every output draws a frame by. */
+ * at that frame's camera, the moving labels where sk_plan_label_places puts
+ * them (planned on the evaluator's first frame). The one path every output
+ * draws a frame by. */
 sk_status sk_draw_scene_frame(cairo_t *cr, const sk_scene *scene, const sk_timeline *timeline,
                               sk_evaluator *evaluator, int64_t index, sk_error *err);
 

@@ -1,0 +1,232 @@
+/* Where the labels that move with the query go (sk_plan_label_places): on
+ * the real scenes, every place is held for half a second or more, where
+ * choosing frame by frame (from the same sk_label_costs_of figures, the
+ * least covered place) hops for a frame or three; the query's name still
+ * keeps off the keys' names; and scenes that draw no ring get no plan. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/render.h"
+#include "timeline/timeline.h"
+
+/* Half a second, as the plan promises. */
+#define MIN_RUN_SECONDS 0.5
+
+typedef struct planned {
+    sk_scene *scene;
+    sk_timeline *timeline;
+    sk_evaluator *evaluator;
+    cairo_surface_t *surface;
+    cairo_t *cr;
+    sk_label_places *places;
+    int64_t frames;
+} planned;
+
+static void plan_scene(planned *p, sk_scene *scene)
+{
+    sk_error err = {0};
+    memset(p, 0, sizeof *p);
+    p->scene = scene;
+    if (sk_timeline_new(scene, &p->timeline, &err) != SK_OK ||
+        sk_evaluator_new(scene, &p->evaluator, &err) != SK_OK)
+        fail_msg("%s: %s", scene->source, err.message);
+    p->frames = sk_timeline_frame_count(p->timeline);
+    p->surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, scene->width, scene->height);
+    p->cr = cairo_create(p->surface);
+    if (sk_plan_label_places(p->evaluator, p->cr, p->timeline, &p->places, &err) != SK_OK)
+        fail_msg("%s: %s", scene->source, err.message);
+}
+
+static void plan_file(planned *p, const char *path)
+{
+    sk_scene *scene = NULL;
+    sk_error err = {0};
+    if (sk_scene_load(path, &scene, &err) != SK_OK)
+        fail_msg("%s", err.message);
+    plan_scene(p, scene);
+}
+
+static void plan_text(planned *p, const char *yaml)
+{
+    sk_scene *scene = NULL;
+    sk_error err = {0};
+    if (sk_scene_load_string(yaml, "test.yaml", &scene, &err) != SK_OK)
+        fail_msg("%s", err.message);
+    plan_scene(p, scene);
+}
+
+static void plan_free(planned *p)
+{
+    free(p->places);
+    cairo_destroy(p->cr);
+    cairo_surface_destroy(p->surface);
+    sk_evaluator_free(p->evaluator);
+    sk_timeline_free(p->timeline);
+    sk_scene_free(p->scene);
+}
+
+/* Frame f's costs, as sk_draw_scene_frame's frame f sees them. */
+static void costs_at(planned *p, int64_t f, sk_label_costs *out)
+{
+    sk_frame_state state;
+    sk_timeline_state_at(p->timeline, f, &state);
+    sk_frame frame;
+    sk_evaluate(p->evaluator, &state, &frame);
+    sk_layout layout;
+    sk_layout_make(p->scene->width, p->scene->height, p->scene, state.camera_center,
+                   state.camera_zoom, &layout);
+    sk_label_costs_of(p->cr, &layout, p->scene, p->timeline, &frame, out);
+}
+
+static int least(const double *cost, int n)
+{
+    int best = 0;
+    for (int i = 1; i < n; i++)
+        if (cost[i] < cost[best])
+            best = i;
+    return best;
+}
+
+/* The shortest run of one place, and how many times the place changes. */
+static int64_t shortest_run(const unsigned char *place, int64_t n, int *moves)
+{
+    int64_t shortest = n, run = 1;
+    *moves = 0;
+    for (int64_t f = 1; f <= n; f++) {
+        if (f < n && place[f] == place[f - 1]) {
+            run++;
+            continue;
+        }
+        if (run < shortest)
+            shortest = run;
+        if (f < n)
+            ++*moves;
+        run = 1;
+    }
+    return shortest;
+}
+
+/* The plan's places and the frame-by-frame ones for a scene; checks that
+ * the plan holds each place for MIN_RUN_SECONDS and that choosing frame by
+ * frame does not (else the scene tests nothing). */
+static void check_steady(const char *path)
+{
+    planned p;
+    plan_file(&p, path);
+    assert_non_null(p.places);
+    int64_t n = p.frames, min_run = (int64_t)lround(MIN_RUN_SECONDS * p.scene->fps);
+    unsigned char *query = malloc((size_t)n), *sigma = malloc((size_t)n);
+    unsigned char *query_alone = malloc((size_t)n), *sigma_alone = malloc((size_t)n);
+    assert_true(query && sigma && query_alone && sigma_alone);
+    for (int64_t f = 0; f < n; f++) {
+        sk_label_costs c;
+        costs_at(&p, f, &c);
+        query[f] = p.places[f].query;
+        sigma[f] = p.places[f].sigma;
+        query_alone[f] = (unsigned char)least(c.query, SK_QUERY_LABEL_PLACES);
+        sigma_alone[f] = (unsigned char)least(c.sigma, SK_SIGMA_LABEL_PLACES);
+        assert_true(query[f] < SK_QUERY_LABEL_PLACES && sigma[f] < SK_SIGMA_LABEL_PLACES);
+    }
+    int moves, moves_alone, sigma_moves, sigma_moves_alone;
+    int64_t run = shortest_run(query, n, &moves);
+    int64_t run_alone = shortest_run(query_alone, n, &moves_alone);
+    int64_t sigma_run = shortest_run(sigma, n, &sigma_moves);
+    int64_t sigma_run_alone = shortest_run(sigma_alone, n, &sigma_moves_alone);
+    print_message("%s: query's name %d moves, shortest run %lld (frame by frame: %d, %lld); "
+                  "sigma %d, %lld (%d, %lld)\n",
+                  path, moves, (long long)run, moves_alone, (long long)run_alone, sigma_moves,
+                  (long long)sigma_run, sigma_moves_alone, (long long)sigma_run_alone);
+    if (run < min_run || sigma_run < min_run)
+        fail_msg("%s: a place held %lld frames, fewer than %lld", path,
+                 (long long)(run < sigma_run ? run : sigma_run), (long long)min_run);
+    assert_true(run_alone < min_run || sigma_run_alone < min_run);
+    free(query);
+    free(sigma);
+    free(query_alone);
+    free(sigma_alone);
+    plan_free(&p);
+}
+
+static void test_intro_holds_still(void **state)
+{
+    (void)state;
+    check_steady("scenes/intro.yaml");
+}
+
+static void test_bench_orbit_holds_still(void **state)
+{
+    (void)state;
+    check_steady("scenes/bench-orbit.yaml");
+}
+
+static void test_kernels_holds_still(void **state)
+{
+    (void)state;
+    check_steady("scenes/kernels.yaml");
+}
+
+/* Holding still must not mean covering the keys: in bench-orbit, where the
+ * query runs through sixteen keys and their names, the name's place never
+ * costs more than a fifth of its own box (costs weigh a heavy key's disc
+ * and name up to five times their area). */
+static void test_the_name_still_keeps_clear(void **state)
+{
+    (void)state;
+    planned p;
+    plan_file(&p, "scenes/bench-orbit.yaml");
+    assert_non_null(p.places);
+    double worst = 0.0;
+    int64_t worst_frame = 0;
+    for (int64_t f = 0; f < p.frames; f++) {
+        sk_label_costs c;
+        costs_at(&p, f, &c);
+        double share = c.query[p.places[f].query] / c.query_area;
+        if (share > worst) {
+            worst = share;
+            worst_frame = f;
+        }
+    }
+    print_message("worst frame %lld: %.1f %% of the name's box\n", (long long)worst_frame,
+                  100.0 * worst);
+    assert_true(worst <= 0.2);
+    plan_free(&p);
+}
+
+/* No ring, no moving label, no plan: a scene without the query layer, and
+ * the regression1d view, which labels its query its own way. */
+static void test_no_ring_no_plan(void **state)
+{
+    (void)state;
+    static const char without_query[] = "video: {size: [320, 180], fps: 12, duration: 1}\n"
+                                        "keys:\n"
+                                        "  - {at: [-1, 0], value: \"#e11d48\", label: a}\n"
+                                        "  - {at: [1, 0], value: \"#2563eb\", label: b}\n"
+                                        "layers: [grid, links, keys, panel, title]\n";
+    planned p;
+    plan_text(&p, without_query);
+    assert_null(p.places);
+    plan_free(&p);
+    plan_file(&p, "scenes/regression1d.yaml");
+    assert_null(p.places);
+    plan_free(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_intro_holds_still),
+        cmocka_unit_test(test_bench_orbit_holds_still),
+        cmocka_unit_test(test_kernels_holds_still),
+        cmocka_unit_test(test_the_name_still_keeps_clear),
+        cmocka_unit_test(test_no_ring_no_plan),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
