@@ -2,7 +2,10 @@
  * the real scenes, every place is held for half a second or more, where
  * choosing frame by frame (from the same sk_label_costs_of figures, the
  * least covered place) hops for a frame or three; the query's name still
- * keeps off the keys' names; and scenes that draw no ring get no plan. */
+ * keeps off the keys' names; keys' names, drawn where the plan puts them
+ * (sk_key_labels), hold their places as long, stay off each other and the
+ * discs, and come out from under the ring; and scenes that draw no ring
+ * get no plan. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "draw/painter.h"
 #include "render/render.h"
 #include "timeline/timeline.h"
 
@@ -200,6 +204,98 @@ static void test_the_name_still_keeps_clear(void **state)
     plan_free(&p);
 }
 
+/* Whether box meets the ring round at (pixels), halo included. */
+static bool meets_ring(const sk_layout *layout, sk_vec2 at, sk_rect box)
+{
+    double reach = (QUERY_RADIUS + (QUERY_RING + 4) / 2) * layout->unit;
+    double dx = at.x - fmax(box.x, fmin(at.x, box.x + box.w));
+    double dy = at.y - fmax(box.y, fmin(at.y, box.y + box.h));
+    return dx * dx + dy * dy < reach * reach;
+}
+
+/* Shown names where the plan puts them, frame by frame: each key's planned
+ * place held for half a second or more; no shown name on a disc or on
+ * another shown name; and the ring over a shown name in few frames, those
+ * where it only grazes a name for less than it would cost to move away and
+ * back. */
+static void check_names(const char *path, int most_frames_under_ring)
+{
+    planned p;
+    plan_file(&p, path);
+    assert_non_null(p.places);
+    int keys = p.scene->key_count;
+    int64_t min_run = (int64_t)lround(MIN_RUN_SECONDS * p.scene->fps);
+    unsigned char *place = malloc((size_t)p.frames);
+    assert_non_null(place);
+    int moving = 0;
+    for (int i = 0; i < keys; i++) {
+        for (int64_t f = 0; f < p.frames; f++)
+            place[f] = p.places[f].names[i];
+        int moves;
+        int64_t run = shortest_run(place, p.frames, &moves);
+        moving += moves > 0;
+        if (moves > 0 && run < min_run)
+            fail_msg("%s: key %d's name held a place %lld frames", path, i, (long long)run);
+    }
+    free(place);
+    assert_true(moving > 0); /* else this scene shows nothing */
+
+    int under_ring = 0;
+    for (int64_t f = 0; f < p.frames; f++) {
+        sk_frame_state state;
+        sk_timeline_state_at(p.timeline, f, &state);
+        sk_frame frame;
+        sk_evaluate(p.evaluator, &state, &frame);
+        frame.places = &p.places[f];
+        sk_layout layout;
+        sk_layout_make(p.scene->width, p.scene->height, p.scene, state.camera_center,
+                       state.camera_zoom, &layout);
+        painter pt = {.cr = p.cr,
+                      .layout = &layout,
+                      .text = pango_cairo_create_layout(p.cr),
+                      .scene = p.scene,
+                      .timeline = p.timeline,
+                      .frame = &frame};
+        const sk_key_label *names = sk_key_labels(&pt);
+        assert_non_null(names);
+        sk_vec2 q = sk_layout_to_px(&layout, state.query);
+        double r = KEY_RADIUS * layout.unit;
+        bool any_under = false;
+        for (int i = 0; i < keys; i++) {
+            if (!names[i].placed || names[i].box.w <= 0)
+                continue;
+            any_under = any_under || (state.opacity[SK_LAYER_QUERY] > 0.0 &&
+                                      meets_ring(&layout, q, names[i].box));
+            for (int j = 0; j < keys; j++) {
+                sk_vec2 k = sk_layout_to_px(&layout, p.scene->keys[j].at);
+                sk_rect disc = {k.x - r, k.y - r, 2 * r, 2 * r};
+                if (sk_rect_overlap(names[i].box, disc) > 0.0 ||
+                    (j != i && names[j].placed &&
+                     sk_rect_overlap(names[i].box, names[j].box) > 0.0))
+                    fail_msg("%s frame %lld: key %d's name meets key %d", path, (long long)f, i, j);
+            }
+        }
+        under_ring += any_under;
+        g_object_unref(pt.text);
+    }
+    print_message("%s: %d keys' names move; the ring over a shown name in %d frames of %lld\n",
+                  path, moving, under_ring, (long long)p.frames);
+    assert_true(under_ring <= most_frames_under_ring);
+    plan_free(&p);
+}
+
+static void test_intro_names_hold_still(void **state)
+{
+    (void)state;
+    check_names("scenes/intro.yaml", 0);
+}
+
+static void test_bench_orbit_names_hold_still(void **state)
+{
+    (void)state;
+    check_names("scenes/bench-orbit.yaml", 0);
+}
+
 /* No ring, no moving label, no plan: a scene without the query layer, and
  * the regression1d view, which labels its query its own way. */
 static void test_no_ring_no_plan(void **state)
@@ -226,6 +322,8 @@ int main(void)
         cmocka_unit_test(test_bench_orbit_holds_still),
         cmocka_unit_test(test_kernels_holds_still),
         cmocka_unit_test(test_the_name_still_keeps_clear),
+        cmocka_unit_test(test_intro_names_hold_still),
+        cmocka_unit_test(test_bench_orbit_names_hold_still),
         cmocka_unit_test(test_no_ring_no_plan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

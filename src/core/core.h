@@ -232,7 +232,7 @@ bool sk_field_eval_reference(const sk_kernel *kernel, const sk_vec2 *keys, const
  * place to avoid at almost any price, which still leaves sums exact enough
  * to compare. Returns false if memory for the backtracking could not be had
  * (choice is then untouched). */
-#define SK_STEADY_MAX_OPTIONS 8
+#define SK_STEADY_MAX_OPTIONS 32
 #define SK_STEADY_BLOCKED 1e9
 bool sk_steady_choices(const double *cost, size_t frames, int options, int min_run,
                        double switch_cost, unsigned char *choice);

@@ -168,6 +168,15 @@ void sk_label_costs_of(cairo_t *cr, const sk_layout *layout, const sk_scene *sce
     painter_close(&p);
 }
 
+void sk_key_name_costs(cairo_t *cr, const sk_layout *layout, const sk_scene *scene,
+                       const sk_timeline *timeline, const sk_frame *frame, const bool *which,
+                       bool *meets, double *area, double *cost)
+{
+    painter p = painter_open(cr, layout, scene, timeline, frame);
+    sk_key_name_covers(&p, which, meets, area, cost);
+    painter_close(&p);
+}
+
 sk_status sk_draw_frame(cairo_t *cr, const sk_layout *layout, const sk_scene *scene,
                         const sk_timeline *timeline, const sk_frame *frame, sk_error *err)
 {

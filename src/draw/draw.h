@@ -58,13 +58,16 @@ sk_vec2 sk_layout_to_px(const sk_layout *layout, sk_vec2 point);
 
 /* Labels that move with the query take one of a few places round it: the
  * query's name above, below, left or right of its ring; the σ of the
- * bandwidth circle at its lower right or lower left. */
-enum { SK_QUERY_LABEL_PLACES = 4, SK_SIGMA_LABEL_PLACES = 2 };
+ * bandwidth circle at its lower right or lower left. A key's name moves off
+ * the ring: 0 is its own place (as placed without the ring), 1 to 8 the
+ * places round its disc, 9 to 16 places round the ring. */
+enum { SK_QUERY_LABEL_PLACES = 4, SK_SIGMA_LABEL_PLACES = 2, SK_KEY_NAME_PLACES = 17 };
 
 /* Which place each takes in a frame: picked over the whole timeline so that
  * a label holds still (render/evaluate.c, with sk_steady_choices). */
 typedef struct sk_label_places {
     unsigned char query, sigma;
+    const unsigned char *names; /* one per key; NULL: each frame alone */
 } sk_label_places;
 
 /* What one frame shows besides the scene itself. */
@@ -101,6 +104,18 @@ typedef struct sk_label_costs {
 } sk_label_costs;
 void sk_label_costs_of(cairo_t *cr, const sk_layout *layout, const sk_scene *scene,
                        const sk_timeline *timeline, const sk_frame *frame, sk_label_costs *out);
+
+/* For the keys' names, in this frame: meets[i], whether key i's name, shown
+ * at its own place, meets the query's ring; and for each key with which[i]
+ * (which may be NULL: none) the cost of each of its name's places,
+ * cost[i * SK_KEY_NAME_PLACES + place], and area[i], its box's area: what
+ * the ring covers of it (counted
+ * ten times), and away from its own place what discs and names cover plus a
+ * small fee for being away; SK_STEADY_BLOCKED outside the plot. All false
+ * and 0 for names not shown, and in frames without a ring. */
+void sk_key_name_costs(cairo_t *cr, const sk_layout *layout, const sk_scene *scene,
+                       const sk_timeline *timeline, const sk_frame *frame, const bool *which,
+                       bool *meets, double *area, double *cost);
 
 /* Draws the whole frame: background and grid, the query's path, links, keys,
  * the query ring filled with the output colour, the weights panel and the

@@ -10,9 +10,12 @@
  *
  * The query's ring, drawn over the keys, would hide the names it passes
  * over, and the name it hides most is the one that matters then: the key
- * the query sits on. So each frame, a name the ring meets moves to the
- * first free place off the ring, around its disc or else around the ring
- * itself; the other names keep their places. */
+ * the query sits on. So a name the ring meets moves off it, round its disc
+ * or else round the ring itself; the other names keep their places. Where
+ * to, the render plans over the whole timeline (sk_key_name_covers gives
+ * the costs), so that a name moves once as the ring comes and once as it
+ * leaves, rather than to whatever place is free this very frame; a frame
+ * without a plan takes the first free place. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +25,9 @@
 #define NAME_GAP 8.0 /* layout units between a disc's edge and its name */
 #define DISC_PAD 3.0 /* around a disc, names keep this far */
 #define PLACES 8
-#define RING_PAD 3.0 /* names keep this far beyond the ring's halo */
+#define RING_PAD 3.0     /* names keep this far beyond the ring's halo */
+#define RING_WEIGHT 10.0 /* the ring over part of a name costs ten times that part */
+#define AWAY_SHARE 0.05  /* a name away from its place costs 5 % of its box a frame */
 
 /* What decides the placement besides the scene's keys. */
 typedef struct signature {
@@ -40,8 +45,9 @@ typedef struct ring {
 typedef struct placement {
     signature sig;
     int count;
-    ring ring;             /* the one labels[count..] avoid */
-    sk_key_label labels[]; /* count as placed, then count clear of the ring */
+    ring ring;                     /* the one labels[count..] avoid */
+    const sk_label_places *places; /* and the plan they followed */
+    sk_key_label labels[];         /* count as placed, then count clear of the ring */
 } placement;
 
 static const cairo_user_data_key_t placement_key;
@@ -161,6 +167,36 @@ static double ring_cover(ring g, sk_rect box)
     return meets_ring(g, box) ? sk_rect_overlap(box, square) : 0.0;
 }
 
+/* Whether name i is drawn at all: it has a place, or its key is heavy. */
+static bool shows(const painter *p, const sk_key_label *names, int i)
+{
+    return names[i].box.w > 0 && (names[i].placed || sk_key_heavy(p, i));
+}
+
+/* Place `place` (1 .. SK_KEY_NAME_PLACES - 1) off the ring for key i's
+ * w x h name: round its disc, then round the ring. */
+static sk_key_label off_place(const painter *p, ring g, int i, double w, double h, int place)
+{
+    int round_ring = (place - 1) / PLACES;
+    sk_vec2 centre = round_ring ? g.at : sk_layout_to_px(p->layout, p->scene->keys[i].at);
+    double radius = round_ring ? g.reach : sk_u(p, KEY_RADIUS);
+    return candidate(p, centre, radius, w, h, (place - 1) % PLACES);
+}
+
+/* The planned place for name i, when it is free of the discs and of the
+ * names so far (out): another name moved there first would be hidden. */
+static bool take_planned(painter *p, ring g, sk_key_label *out, int i, int place)
+{
+    if (place == 0)
+        return true; /* its own place: kept while the ring only grazes it */
+    sk_key_label c = off_place(p, g, i, out[i].box.w, out[i].box.h, place);
+    if (covered(p, c.box, out, p->scene->key_count, i, false) != 0.0)
+        return false;
+    c.placed = out[i].placed || !meets_ring(g, c.box);
+    out[i] = c;
+    return true;
+}
+
 /* The placement with every shown name the ring meets moved: to the first
  * place round its disc, then round the ring, that is free of the ring too;
  * with none, to the one that meets least, not placed (so drawn only if its
@@ -170,10 +206,12 @@ static double ring_cover(ring g, sk_rect box)
 static void clear_of_ring(painter *p, const sk_key_label *placed, ring g, sk_key_label *out)
 {
     int n = p->scene->key_count;
+    const unsigned char *plan = p->frame->places ? p->frame->places->names : NULL;
     memcpy(out, placed, (size_t)n * sizeof *out);
     for (int i = 0; i < n; i++) {
         double w = out[i].box.w, h = out[i].box.h;
-        if (w <= 0 || !meets_ring(g, out[i].box) || !(out[i].placed || sk_key_heavy(p, i)))
+        if (!shows(p, out, i) || (plan && take_planned(p, g, out, i, plan[i])) ||
+            !meets_ring(g, out[i].box))
             continue;
         const sk_vec2 centre[2] = {sk_layout_to_px(p->layout, p->scene->keys[i].at), g.at};
         const double radius[2] = {sk_u(p, KEY_RADIUS), g.reach};
@@ -199,10 +237,10 @@ static void clear_of_ring(painter *p, const sk_key_label *placed, ring g, sk_key
     }
 }
 
-const sk_key_label *sk_key_labels(painter *p)
+/* The placement without the ring, kept on p->cr while the layout stays. */
+static placement *placement_of(painter *p)
 {
     signature sig = signature_of(p);
-    ring g = ring_of(p);
     placement *cached = cairo_get_user_data(p->cr, &placement_key);
     if (!cached || cached->count != p->scene->key_count || !same_signature(&cached->sig, &sig)) {
         size_t n = (size_t)p->scene->key_count;
@@ -212,6 +250,7 @@ const sk_key_label *sk_key_labels(painter *p)
         fresh->sig = sig;
         fresh->count = p->scene->key_count;
         fresh->ring = (ring){{NAN, NAN}, -1.0}; /* none computed yet */
+        fresh->places = NULL;
         place_all(p, fresh->labels);
         if (cairo_set_user_data(p->cr, &placement_key, fresh, free) != CAIRO_STATUS_SUCCESS) {
             free(fresh);
@@ -219,13 +258,51 @@ const sk_key_label *sk_key_labels(painter *p)
         }
         cached = fresh; /* the previous placement was freed by cairo */
     }
-    if (g.reach == 0.0)
-        return cached->labels;
+    return cached;
+}
+
+const sk_key_label *sk_key_labels(painter *p)
+{
+    placement *cached = placement_of(p);
+    ring g = ring_of(p);
+    if (!cached || g.reach == 0.0)
+        return cached ? cached->labels : NULL;
     sk_key_label *shown = cached->labels + cached->count;
     if (cached->ring.at.x != g.at.x || cached->ring.at.y != g.at.y ||
-        cached->ring.reach != g.reach) {
+        cached->ring.reach != g.reach || cached->places != p->frame->places) {
         clear_of_ring(p, cached->labels, g, shown);
         cached->ring = g;
+        cached->places = p->frame->places;
     }
     return shown;
+}
+
+void sk_key_name_covers(painter *p, const bool *which, bool *meets, double *area, double *cost)
+{
+    int n = p->scene->key_count;
+    placement *cached = placement_of(p);
+    const sk_key_label *own = cached ? cached->labels : NULL;
+    ring g = ring_of(p);
+    for (int i = 0; i < n; i++) {
+        double *c = which && which[i] ? cost + (size_t)i * SK_KEY_NAME_PLACES : NULL;
+        meets[i] = false;
+        area[i] = 0.0;
+        if (c)
+            memset(c, 0, SK_KEY_NAME_PLACES * sizeof *c);
+        if (!own || g.reach == 0.0 || !shows(p, own, i))
+            continue;
+        double w = own[i].box.w, h = own[i].box.h;
+        meets[i] = meets_ring(g, own[i].box);
+        area[i] = w * h;
+        if (!c)
+            continue;
+        c[0] = RING_WEIGHT * ring_cover(g, own[i].box);
+        for (int place = 1; place < SK_KEY_NAME_PLACES; place++) {
+            sk_key_label m = off_place(p, g, i, w, h, place);
+            double cover = covered(p, m.box, own, n, i, true);
+            c[place] = isinf(cover)
+                           ? SK_STEADY_BLOCKED
+                           : AWAY_SHARE * w * h + RING_WEIGHT * ring_cover(g, m.box) + cover;
+        }
+    }
 }

@@ -117,6 +117,9 @@ typedef struct sk_key_label {
  * NULL when out of memory. */
 const sk_key_label *sk_key_labels(painter *p);
 
+/* sk_key_name_costs' figures, for the painter's frame. */
+void sk_key_name_covers(painter *p, const bool *which, bool *meets, double *area, double *cost);
+
 /* Whether key i holds so much of the frame's weight (0.2 or more) that its
  * name is drawn even without a free place (plot.c). */
 bool sk_key_heavy(const painter *p, int i);

@@ -71,6 +71,9 @@ sk_status sk_evaluator_new(const sk_scene *scene, sk_evaluator **out, sk_error *
 /* NULL is a no-op. */
 void sk_evaluator_free(sk_evaluator *evaluator);
 
+/* The scene it evaluates. */
+const sk_scene *sk_evaluator_scene(const sk_evaluator *evaluator);
+
 /* Fills frame with the state's weights and blended output. frame->weights
  * points into the evaluator: valid until its next sk_evaluate. */
 void sk_evaluate(sk_evaluator *evaluator, const sk_frame_state *state, sk_frame *frame);
