@@ -274,7 +274,10 @@ static void test_panel_bars_few_keep_scene_order(void **state)
 }
 
 /* w_i = (i + 1) / 465 for 30 keys (1 + ... + 30 = 465): the 12 heaviest are
- * keys 29 down to 18; the other 18 weigh (1 + ... + 18) / 465 = 171 / 465. */
+ * keys 29 down to 18; the other 18 weigh (1 + ... + 18) / 465 = 171 / 465.
+ * Their bars read 0.06 (26/465 = 0.0559 .. 30/465 = 0.0645: keys 25-29),
+ * 0.05 (21/465 = 0.0452 .. 25/465 = 0.0538: keys 20-24) and 0.04 (keys 18,
+ * 19), and bars that read the same go in the scene's order. */
 static void test_panel_bars_thirty_keys(void **state)
 {
     (void)state;
@@ -284,9 +287,28 @@ static void test_panel_bars_thirty_keys(void **state)
     int out[12];
     double others;
     assert_int_equal(sk_panel_bars(w, 30, 12, false, out, &others), 12);
+    const int want[12] = {25, 26, 27, 28, 29, 20, 21, 22, 23, 24, 18, 19};
     for (int i = 0; i < 12; i++)
-        assert_int_equal(out[i], 29 - i);
+        assert_int_equal(out[i], want[i]);
     assert_float_equal(others, 171.0 / 465.0, 1e-12);
+}
+
+/* One heavy key and thirteen that all read 0.00 (w_i = 0.0001 i): the
+ * eleven heaviest of those are shown (keys 3 to 13), in the scene's order,
+ * not by weights no one can see; keys 1 and 2 (0.0003) go to "others". */
+static void test_panel_bars_that_read_the_same_keep_still(void **state)
+{
+    (void)state;
+    double w[14] = {0.8};
+    for (int i = 1; i < 14; i++)
+        w[i] = 0.0001 * i;
+    int out[12];
+    double others;
+    assert_int_equal(sk_panel_bars(w, 14, 12, true, out, &others), 12);
+    assert_int_equal(out[0], 0);
+    for (int i = 1; i < 12; i++)
+        assert_int_equal(out[i], i + 2);
+    assert_float_equal(others, 0.0003, 1e-12);
 }
 
 /* Equal weights (knn: 1/k each): the lower index first, as the kernels
@@ -731,6 +753,7 @@ int main(void)
         cmocka_unit_test(test_grid_numbers_along_the_bottom),
         cmocka_unit_test(test_panel_bars_few_keep_scene_order),
         cmocka_unit_test(test_panel_bars_thirty_keys),
+        cmocka_unit_test(test_panel_bars_that_read_the_same_keep_still),
         cmocka_unit_test(test_panel_bars_ties_lower_index_first),
         cmocka_unit_test(test_panel_bars_many_keys),
         cmocka_unit_test(test_panel_draws_thirty_keys),

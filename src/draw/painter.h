@@ -132,10 +132,13 @@ sk_rgb sk_output_colour(const painter *p);
 
 /* The keys the weights panel shows as bars: with n <= max_bars all of them,
  * in the scene's order unless by_weight, and *others = 0; otherwise (or when
- * by_weight) the min(n, max_bars) heaviest, heaviest first (equal weights:
- * lower index first), and *others gets the total weight of the rest. out
- * must hold min(n, max_bars) indices; returns how many were written.
- * O(n * max_bars) at worst, O(n) typically. */
+ * by_weight) the min(n, max_bars) heaviest (equal weights: lower index
+ * first), heaviest first as the bars' numbers show them (two decimals;
+ * equal numbers: lower index first, so that bars reading "0.00" keep still
+ * rather than trade places as weights of 0.001 and 0.002 cross), and
+ * *others gets the total weight of the rest. out must hold min(n, max_bars)
+ * indices; returns how many were written. O(n * max_bars) at worst, O(n)
+ * typically. */
 int sk_panel_bars(const double *weights, int n, int max_bars, bool by_weight, int *out,
                   double *others);
 

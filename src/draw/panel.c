@@ -1,5 +1,6 @@
 /* panel.c — the weights panel beside the plot, and the title line. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 
@@ -53,6 +54,34 @@ static void kernel_caption(const sk_kernel *k, char *out, size_t size)
         snprintf(out + n, size - n, " · of W_Q q, W_K k");
 }
 
+/* A bar's number as it reads ("%.2f", as paint_bar writes it). */
+static double as_shown(double weight)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%.2f", weight);
+    return strtod(text, NULL);
+}
+
+/* Whether bar a goes before bar b: a larger number as shown, or the same
+ * number and a lower index. */
+static bool shown_before(const double *weights, int a, int b)
+{
+    double x = as_shown(weights[a]), y = as_shown(weights[b]);
+    return x > y || (x == y && a < b);
+}
+
+/* Sorts out[0..count) by shown_before: already heaviest first by weight,
+ * so this only swaps neighbours that read the same. */
+static void order_as_shown(const double *weights, int *out, int count)
+{
+    for (int i = 1; i < count; i++) {
+        int key = out[i], at = i;
+        for (; at > 0 && shown_before(weights, key, out[at - 1]); at--)
+            out[at] = out[at - 1];
+        out[at] = key;
+    }
+}
+
 int sk_panel_bars(const double *weights, int n, int max_bars, bool by_weight, int *out,
                   double *others)
 {
@@ -77,6 +106,7 @@ int sk_panel_bars(const double *weights, int n, int max_bars, bool by_weight, in
     for (int i = 0; i < count; i++)
         shown += weights[out[i]];
     *others = fmax(0.0, total - shown);
+    order_as_shown(weights, out, count);
     return count;
 }
 
