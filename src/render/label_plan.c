@@ -192,7 +192,8 @@ sk_status sk_plan_label_places(sk_evaluator *e, cairo_t *cr, const sk_timeline *
     l.names = malloc(frames * ((size_t)l.moving * SK_KEY_NAME_PLACES + 1) * sizeof *l.names);
     bool ok = places && l.names;
     if (ok) {
-        measure_names(&l, e, scene, cr, timeline);
+        if (l.moving > 0)
+            measure_names(&l, e, scene, cr, timeline);
         ok = choose(&l, places, (unsigned char *)(places + frames));
     }
     plan_free(&l);
