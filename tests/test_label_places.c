@@ -315,6 +315,22 @@ static void test_no_ring_no_plan(void **state)
     plan_free(&p);
 }
 
+/* A day at 240 fps is 20.7 million frames: no plan (the labels choose
+ * frame by frame), and none of the hours a plan would take. */
+static void test_a_day_is_not_planned(void **state)
+{
+    (void)state;
+    static const char day[] = "video: {size: [320, 180], fps: 240, duration: 86400}\n"
+                              "keys:\n"
+                              "  - {at: [-1, 0], value: \"#e11d48\", label: a}\n"
+                              "  - {at: [1, 0], value: \"#2563eb\", label: b}\n";
+    planned p;
+    plan_text(&p, day);
+    assert_int_equal(p.frames, 20736000);
+    assert_null(p.places);
+    plan_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_intro_names_hold_still),
         cmocka_unit_test(test_bench_orbit_names_hold_still),
         cmocka_unit_test(test_no_ring_no_plan),
+        cmocka_unit_test(test_a_day_is_not_planned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

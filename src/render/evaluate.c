@@ -25,15 +25,16 @@ struct sk_evaluator {
     double *compare; /* attention.compare's weights */
     double *scratch; /* for knn and topk */
     const sk_scene *scene;
-    bool planned;            /* places below worked out (or found unneeded) */
-    sk_label_places *places; /* one per frame of the timeline, or NULL */
+    bool planned;                  /* places below known (or found unneeded) */
+    const sk_label_places *places; /* one per frame of the timeline, or NULL */
+    sk_label_places *own_plan;     /* when it planned them itself */
 };
 
 void sk_evaluator_free(sk_evaluator *e)
 {
     if (!e)
         return;
-    free(e->places);
+    free(e->own_plan);
     free(e->scratch);
     free(e->compare);
     free(e->weights);
@@ -71,6 +72,12 @@ sk_status sk_evaluator_new(const sk_scene *scene, sk_evaluator **out, sk_error *
     return SK_OK;
 }
 
+void sk_evaluator_follow(sk_evaluator *e, const sk_label_places *places)
+{
+    e->planned = true;
+    e->places = places;
+}
+
 const sk_scene *sk_evaluator_scene(const sk_evaluator *e)
 {
     return e->scene;
@@ -101,10 +108,10 @@ sk_status sk_draw_scene_frame(cairo_t *cr, const sk_scene *scene, const sk_timel
                               sk_evaluator *evaluator, int64_t index, sk_error *err)
 {
     if (!evaluator->planned) {
-        sk_status st = sk_plan_label_places(evaluator, cr, timeline, &evaluator->places, err);
+        sk_status st = sk_plan_label_places(evaluator, cr, timeline, &evaluator->own_plan, err);
         if (st != SK_OK)
             return st;
-        evaluator->planned = true;
+        sk_evaluator_follow(evaluator, evaluator->own_plan);
     }
     sk_frame_state state;
     sk_timeline_state_at(timeline, index, &state);

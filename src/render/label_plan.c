@@ -20,6 +20,16 @@
 #define STEADY_SECONDS 0.5
 #define SWITCH_SHARE 0.02
 
+/* The most a plan may hold while it is worked out: about 35 MB for ten
+ * minutes at 60 fps with ten names that move. Longer timelines plan the
+ * query's name and the σ only (about 230 bytes a frame), and beyond even
+ * that, nothing: the labels then choose frame by frame. */
+#define PLAN_BUDGET ((size_t)256 << 20)
+#define LABEL_BYTES_PER_FRAME                                                                      \
+    ((SK_QUERY_LABEL_PLACES + SK_SIGMA_LABEL_PLACES + SK_KEY_NAME_PLACES) * sizeof(double) +       \
+     2 * SK_KEY_NAME_PLACES + 1 + sizeof(sk_label_places))
+#define NAME_BYTES_PER_FRAME (SK_KEY_NAME_PLACES * sizeof(float))
+
 typedef struct plan {
     size_t frames;
     int keys, moving; /* moving: keys whose name the ring meets somewhere */
@@ -138,17 +148,21 @@ static bool steady(plan *l, const double *cost, int places, double area)
                              l->choice);
 }
 
-/* The plan's places into out (frames, then frames x keys of names). */
+/* The plan's places into out (frames, then frames x keys of names, or
+ * names NULL when they are not planned). */
 static bool choose(plan *l, sk_label_places *out, unsigned char *names)
 {
     if (!steady(l, l->query, SK_QUERY_LABEL_PLACES, l->query_area))
         return false;
     for (size_t f = 0; f < l->frames; f++)
-        out[f] = (sk_label_places){.query = l->choice[f], .names = names + f * (size_t)l->keys};
+        out[f] = (sk_label_places){.query = l->choice[f],
+                                   .names = names ? names + f * (size_t)l->keys : NULL};
     if (!steady(l, l->sigma, SK_SIGMA_LABEL_PLACES, l->sigma_area))
         return false;
     for (size_t f = 0; f < l->frames; f++)
         out[f].sigma = l->choice[f];
+    if (!names)
+        return true;
     memset(names, 0, l->frames * (size_t)l->keys);
     size_t row = (size_t)l->moving * SK_KEY_NAME_PLACES;
     for (int i = 0, slot = 0; i < l->keys; i++) {
@@ -175,7 +189,7 @@ sk_status sk_plan_label_places(sk_evaluator *e, cairo_t *cr, const sk_timeline *
     const sk_scene *scene = sk_evaluator_scene(e);
     size_t frames = (size_t)sk_timeline_frame_count(timeline);
     *out = NULL;
-    if (frames == 0)
+    if (frames == 0 || frames > PLAN_BUDGET / (LABEL_BYTES_PER_FRAME + (size_t)scene->key_count))
         return SK_OK;
     plan l;
     if (!plan_alloc(&l, frames, scene->key_count, scene->fps)) {
@@ -187,6 +201,10 @@ sk_status sk_plan_label_places(sk_evaluator *e, cairo_t *cr, const sk_timeline *
         plan_free(&l);
         return SK_OK;
     }
+    size_t per_frame = LABEL_BYTES_PER_FRAME + (size_t)l.keys;
+    bool names = frames <= PLAN_BUDGET / (per_frame + (size_t)l.moving * NAME_BYTES_PER_FRAME);
+    if (!names)
+        l.moving = 0;
     /* One block: the frames' places, then their names' places. */
     sk_label_places *places = malloc(frames * (sizeof *places + (size_t)l.keys));
     l.names = malloc(frames * ((size_t)l.moving * SK_KEY_NAME_PLACES + 1) * sizeof *l.names);
@@ -194,7 +212,7 @@ sk_status sk_plan_label_places(sk_evaluator *e, cairo_t *cr, const sk_timeline *
     if (ok) {
         if (l.moving > 0)
             measure_names(&l, e, scene, cr, timeline);
-        ok = choose(&l, places, (unsigned char *)(places + frames));
+        ok = choose(&l, places, names ? (unsigned char *)(places + frames) : NULL);
     }
     plan_free(&l);
     if (!ok) {

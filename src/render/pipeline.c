@@ -37,6 +37,7 @@ typedef struct worker {
 
 struct pipeline {
     const sk_pipeline_job *job;
+    sk_label_places *plan; /* the moving labels' places, shared by the workers */
     pthread_mutex_t lock;
     pthread_cond_t changed;
     slot *slots;
@@ -205,7 +206,14 @@ static sk_status open_pool(pipeline *p, int threads, sk_error *err)
         if (st != SK_OK)
             return st;
     }
-    return SK_OK;
+    if (p->job->source)
+        return SK_OK; /* frames read, not drawn */
+    /* Planned once, here, rather than by every worker at its first frame. */
+    sk_status st = sk_plan_label_places(p->workers[0].evaluator, p->slots[0].cr, p->job->timeline,
+                                        &p->plan, err);
+    for (int i = 0; st == SK_OK && i < threads; i++)
+        sk_evaluator_follow(p->workers[i].evaluator, p->plan);
+    return st;
 }
 
 static void close_pool(pipeline *p, int threads)
@@ -216,6 +224,7 @@ static void close_pool(pipeline *p, int threads)
         close_slot(&p->slots[i]);
     free(p->workers);
     free(p->slots);
+    free(p->plan);
 }
 
 /* Workers start with SIGINT and SIGTERM blocked, so the handler (which

@@ -83,15 +83,22 @@ void sk_evaluate(sk_evaluator *evaluator, const sk_frame_state *state, sk_frame 
  * cr without drawing, weighed over the whole timeline by sk_steady_choices
  * so that a label holds a place for at least half a second. *out gets one
  * per frame (the caller frees it), or NULL when no frame draws such a
- * label. Uses the evaluator's buffers like sk_evaluate. */
+ * label, or when the timeline is too long to plan in PLAN_BUDGET bytes
+ * (label_plan.c; the labels then choose frame by frame). Uses the
+ * evaluator's buffers like sk_evaluate. */
 sk_status sk_plan_label_places(sk_evaluator *evaluator, cairo_t *cr, const sk_timeline *timeline,
                                sk_label_places **out, sk_error *err);
+
+/* Makes the evaluator's frames follow places (from sk_plan_label_places;
+ * NULL: each frame alone), which must outlive it: how the render's workers
+ * share one plan. */
+void sk_evaluator_follow(sk_evaluator *evaluator, const sk_label_places *places);
 
 /* Draws frame `index` of the scene into cr, whose target is the scene's
  * width x height: the timeline's state, the evaluator's numbers, the layout
  * at that frame's camera, the moving labels where sk_plan_label_places puts
- * them (planned on the evaluator's first frame). The one path every output
- * draws a frame by. */
+ * them (planned on the evaluator's first frame unless it follows a plan).
+ * The one path every output draws a frame by. */
 sk_status sk_draw_scene_frame(cairo_t *cr, const sk_scene *scene, const sk_timeline *timeline,
                               sk_evaluator *evaluator, int64_t index, sk_error *err);
 
