@@ -47,6 +47,7 @@ typedef struct placement {
     int count;
     ring ring;                     /* the one labels[count..] avoid */
     const sk_label_places *places; /* and the plan they followed */
+    sk_rect *discs;                /* count, with the room names keep (after labels) */
     sk_key_label labels[];         /* count as placed, then count clear of the ring */
 } placement;
 
@@ -93,27 +94,35 @@ static sk_key_label candidate(const painter *p, sk_vec2 k, double r, double w, d
 /* How much of box the discs and names[0..n) but names[skip] cover (their
  * overlapping areas summed), and with all_names also the places kept for
  * names without one; infinite when box leaves the plot. */
-static double covered(const painter *p, sk_rect box, const sk_key_label *names, int n, int skip,
-                      bool all_names)
+static double covered(const painter *p, const sk_rect *discs, sk_rect box,
+                      const sk_key_label *names, int n, int skip, bool all_names)
 {
     if (!inside(box, p->layout->plot))
         return INFINITY;
-    double total = 0.0, reach = sk_u(p, KEY_RADIUS + DISC_PAD);
-    for (int i = 0; i < p->scene->key_count; i++) {
-        sk_vec2 k = sk_layout_to_px(p->layout, p->scene->keys[i].at);
-        total += sk_rect_overlap(box, (sk_rect){k.x - reach, k.y - reach, 2 * reach, 2 * reach});
-    }
+    double total = 0.0;
+    for (int i = 0; i < p->scene->key_count; i++)
+        total += sk_rect_overlap(box, discs[i]);
     for (int i = 0; i < n; i++)
         if (i != skip && (names[i].placed || all_names))
             total += sk_rect_overlap(box, names[i].box);
     return total;
 }
 
+/* The keys' discs with the room names keep from them, pixels. */
+static void find_discs(const painter *p, sk_rect *discs)
+{
+    double reach = sk_u(p, KEY_RADIUS + DISC_PAD);
+    for (int i = 0; i < p->scene->key_count; i++) {
+        sk_vec2 k = sk_layout_to_px(p->layout, p->scene->keys[i].at);
+        discs[i] = (sk_rect){k.x - reach, k.y - reach, 2 * reach, 2 * reach};
+    }
+}
+
 /* Each name at its first free place; a name without one keeps the place
  * where it would meet least (of discs and of every name so far, so that
  * heavy keys' names shown together do not pile up), for when its key is
  * heavy (placed false). */
-static void place_all(painter *p, sk_key_label *labels)
+static void place_all(painter *p, const sk_rect *discs, sk_key_label *labels)
 {
     text_style s = {.size = LABEL_SIZE};
     for (int i = 0; i < p->scene->key_count; i++) {
@@ -128,11 +137,11 @@ static void place_all(painter *p, sk_key_label *labels)
         double least = INFINITY;
         for (int place = 0; place < PLACES && w > 0; place++) {
             sk_key_label c = candidate(p, k, r, w, h, place);
-            if (covered(p, c.box, labels, i, -1, false) == 0.0) {
+            if (covered(p, discs, c.box, labels, i, -1, false) == 0.0) {
                 labels[i] = c;
                 break;
             }
-            double cover = covered(p, c.box, labels, i, -1, true);
+            double cover = covered(p, discs, c.box, labels, i, -1, true);
             if (cover < least) {
                 least = cover;
                 labels[i] = c;
@@ -154,8 +163,8 @@ static ring ring_of(const painter *p)
 
 static bool meets_ring(ring g, sk_rect box)
 {
-    double dx = g.at.x - fmax(box.x, fmin(g.at.x, box.x + box.w));
-    double dy = g.at.y - fmax(box.y, fmin(g.at.y, box.y + box.h));
+    double dx = g.at.x - sk_max(box.x, sk_min(g.at.x, box.x + box.w));
+    double dy = g.at.y - sk_max(box.y, sk_min(g.at.y, box.y + box.h));
     return dx * dx + dy * dy < g.reach * g.reach;
 }
 
@@ -185,12 +194,13 @@ static sk_key_label off_place(const painter *p, ring g, int i, double w, double 
 
 /* The planned place for name i, when it is free of the discs and of the
  * names so far (out): another name moved there first would be hidden. */
-static bool take_planned(painter *p, ring g, sk_key_label *out, int i, int place)
+static bool take_planned(painter *p, const sk_rect *discs, ring g, sk_key_label *out, int i,
+                         int place)
 {
     if (place == 0)
         return true; /* its own place: kept while the ring only grazes it */
     sk_key_label c = off_place(p, g, i, out[i].box.w, out[i].box.h, place);
-    if (covered(p, c.box, out, p->scene->key_count, i, false) != 0.0)
+    if (covered(p, discs, c.box, out, p->scene->key_count, i, false) != 0.0)
         return false;
     c.placed = out[i].placed || !meets_ring(g, c.box);
     out[i] = c;
@@ -203,14 +213,15 @@ static bool take_planned(painter *p, ring g, sk_key_label *out, int i, int place
  * key is heavy). A name with no place before stays without one, unless its
  * key is heavy (drawn anyway): light names in a crowd do not pop up round
  * the ring as it passes. */
-static void clear_of_ring(painter *p, const sk_key_label *placed, ring g, sk_key_label *out)
+static void clear_of_ring(painter *p, const sk_key_label *placed, const sk_rect *discs, ring g,
+                          sk_key_label *out)
 {
     int n = p->scene->key_count;
     const unsigned char *plan = p->frame->places ? p->frame->places->names : NULL;
     memcpy(out, placed, (size_t)n * sizeof *out);
     for (int i = 0; i < n; i++) {
         double w = out[i].box.w, h = out[i].box.h;
-        if (!shows(p, out, i) || (plan && take_planned(p, g, out, i, plan[i])) ||
+        if (!shows(p, out, i) || (plan && take_planned(p, discs, g, out, i, plan[i])) ||
             !meets_ring(g, out[i].box))
             continue;
         const sk_vec2 centre[2] = {sk_layout_to_px(p->layout, p->scene->keys[i].at), g.at};
@@ -221,12 +232,12 @@ static void clear_of_ring(painter *p, const sk_key_label *placed, ring g, sk_key
             sk_key_label c =
                 candidate(p, centre[place / PLACES], radius[place / PLACES], w, h, place % PLACES);
             double on_ring = ring_cover(g, c.box);
-            if (!meets_ring(g, c.box) && covered(p, c.box, out, n, i, false) == 0.0) {
+            if (!meets_ring(g, c.box) && covered(p, discs, c.box, out, n, i, false) == 0.0) {
                 best = c;
                 least = 0.0;
                 break;
             }
-            double cover = on_ring + covered(p, c.box, out, n, i, true);
+            double cover = on_ring + covered(p, discs, c.box, out, n, i, true);
             if (cover < least) {
                 least = cover;
                 best = c;
@@ -244,14 +255,17 @@ static placement *placement_of(painter *p)
     placement *cached = cairo_get_user_data(p->cr, &placement_key);
     if (!cached || cached->count != p->scene->key_count || !same_signature(&cached->sig, &sig)) {
         size_t n = (size_t)p->scene->key_count;
-        placement *fresh = malloc(sizeof *fresh + 2 * n * sizeof fresh->labels[0]);
+        placement *fresh =
+            malloc(sizeof *fresh + 2 * n * sizeof fresh->labels[0] + n * sizeof *fresh->discs);
         if (!fresh)
             return NULL;
         fresh->sig = sig;
         fresh->count = p->scene->key_count;
         fresh->ring = (ring){{NAN, NAN}, -1.0}; /* none computed yet */
         fresh->places = NULL;
-        place_all(p, fresh->labels);
+        fresh->discs = (sk_rect *)(fresh->labels + 2 * n);
+        find_discs(p, fresh->discs);
+        place_all(p, fresh->discs, fresh->labels);
         if (cairo_set_user_data(p->cr, &placement_key, fresh, free) != CAIRO_STATUS_SUCCESS) {
             free(fresh);
             return NULL;
@@ -270,11 +284,21 @@ const sk_key_label *sk_key_labels(painter *p)
     sk_key_label *shown = cached->labels + cached->count;
     if (cached->ring.at.x != g.at.x || cached->ring.at.y != g.at.y ||
         cached->ring.reach != g.reach || cached->places != p->frame->places) {
-        clear_of_ring(p, cached->labels, g, shown);
+        clear_of_ring(p, cached->labels, cached->discs, g, shown);
         cached->ring = g;
         cached->places = p->frame->places;
     }
     return shown;
+}
+
+/* Whether the ring comes near enough to key i for any of its w x h name's
+ * places round the disc to meet it. */
+static bool ring_near(const painter *p, ring g, int i, double w, double h)
+{
+    sk_vec2 k = sk_layout_to_px(p->layout, p->scene->keys[i].at);
+    double reach = g.reach + sk_u(p, KEY_RADIUS + NAME_GAP) + w + h;
+    double dx = k.x - g.at.x, dy = k.y - g.at.y;
+    return dx * dx + dy * dy < reach * reach;
 }
 
 void sk_key_name_covers(painter *p, const bool *which, bool *meets, double *area, double *cost)
@@ -297,9 +321,16 @@ void sk_key_name_covers(painter *p, const bool *which, bool *meets, double *area
         if (!c)
             continue;
         c[0] = RING_WEIGHT * ring_cover(g, own[i].box);
+        if (!ring_near(p, g, i, w, h)) {
+            /* Home is free, and a name that was away goes back round its
+             * disc, not round a ring far off: no need to weigh covers. */
+            for (int place = 1; place < SK_KEY_NAME_PLACES; place++)
+                c[place] = place <= PLACES ? AWAY_SHARE * w * h : SK_STEADY_BLOCKED;
+            continue;
+        }
         for (int place = 1; place < SK_KEY_NAME_PLACES; place++) {
             sk_key_label m = off_place(p, g, i, w, h, place);
-            double cover = covered(p, m.box, own, n, i, true);
+            double cover = covered(p, cached->discs, m.box, own, n, i, true);
             c[place] = isinf(cover)
                            ? SK_STEADY_BLOCKED
                            : AWAY_SHARE * w * h + RING_WEIGHT * ring_cover(g, m.box) + cover;
