@@ -408,6 +408,13 @@ static void query_label_places(painter *p, label_places *out)
     set_place(out, 3, (sk_vec2){q.x + reach, q.y}, (sk_vec2){0.0, 0.5}, w, h);
 }
 
+/* What the query's name would cover at each place. */
+static void query_label_covers(painter *p, const label_places *l, double *cover)
+{
+    for (int i = 0; i < SK_QUERY_LABEL_PLACES; i++)
+        cover[i] = key_label_overlap(p, l->box[i]);
+}
+
 /* The σ on the bandwidth circle, lower right then lower left: the query's
  * name sits above the ring, and would meet a label at the upper right
  * whenever sigma is small. */
@@ -451,8 +458,7 @@ void sk_label_covers(painter *p, sk_label_costs *out)
         return;
     label_places l;
     query_label_places(p, &l);
-    for (int i = 0; i < SK_QUERY_LABEL_PLACES; i++)
-        out->query[i] = key_label_overlap(p, l.box[i]);
+    query_label_covers(p, &l, out->query);
     out->query_area = l.box[0].w * l.box[0].h;
     if (!draws_bandwidth(p))
         return;
@@ -574,8 +580,7 @@ static void paint_query_label(painter *p)
     query_label_places(p, &at);
     if (place < 0) {
         double cover[SK_QUERY_LABEL_PLACES];
-        for (int i = 0; i < SK_QUERY_LABEL_PLACES; i++)
-            cover[i] = key_label_overlap(p, at.box[i]);
+        query_label_covers(p, &at, cover);
         place = least_covered(cover, SK_QUERY_LABEL_PLACES);
     }
     draw_label_at(p, &at, place);
