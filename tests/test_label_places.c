@@ -77,13 +77,15 @@ static void plan_free(planned *p)
     sk_scene_free(p->scene);
 }
 
-/* Frame f's costs, as sk_draw_scene_frame's frame f sees them. */
+/* Frame f's costs, as sk_draw_scene_frame's frame f sees them: the keys'
+ * names where the plan puts them. */
 static void costs_at(planned *p, int64_t f, sk_label_costs *out)
 {
     sk_frame_state state;
     sk_timeline_state_at(p->timeline, f, &state);
     sk_frame frame;
     sk_evaluate(p->evaluator, &state, &frame);
+    frame.places = p->places ? &p->places[f] : NULL;
     sk_layout layout;
     sk_layout_make(p->scene->width, p->scene->height, p->scene, state.camera_center,
                    state.camera_zoom, &layout);
@@ -214,7 +216,8 @@ static bool meets_ring(const sk_layout *layout, sk_vec2 at, sk_rect box)
 }
 
 /* Shown names where the plan puts them, frame by frame: each key's planned
- * place held for half a second or more; no shown name on a disc or on
+ * place held for half a second or more, and each name drawn jumping no
+ * sooner than that after its last jump; no shown name on a disc or on
  * another shown name; and the ring over a shown name in few frames, those
  * where it only grazes a name for less than it would cost to move away and
  * back. */
@@ -223,24 +226,32 @@ static void check_names(const char *path, int most_frames_under_ring)
     planned p;
     plan_file(&p, path);
     assert_non_null(p.places);
-    int keys = p.scene->key_count;
+    size_t keys = (size_t)p.scene->key_count;
     int64_t min_run = (int64_t)lround(MIN_RUN_SECONDS * p.scene->fps);
     unsigned char *place = malloc((size_t)p.frames);
     assert_non_null(place);
     int moving = 0;
-    for (int i = 0; i < keys; i++) {
+    for (size_t i = 0; i < keys; i++) {
         for (int64_t f = 0; f < p.frames; f++)
             place[f] = p.places[f].names[i];
         int moves;
         int64_t run = shortest_run(place, p.frames, &moves);
         moving += moves > 0;
         if (moves > 0 && run < min_run)
-            fail_msg("%s: key %d's name held a place %lld frames", path, i, (long long)run);
+            fail_msg("%s: key %zu's name held a place %lld frames", path, i, (long long)run);
     }
     free(place);
     assert_true(moving > 0); /* else this scene shows nothing */
 
-    int under_ring = 0;
+    /* Where each name was drawn last frame (relative to its disc), and the
+     * frame it last jumped: a move of more than half its height in a frame
+     * (riding along with the ring moves it a few pixels a frame). */
+    sk_vec2 *was = calloc(keys, sizeof *was);
+    int64_t *jumped = malloc(keys * sizeof *jumped);
+    assert_true(was && jumped);
+    for (size_t i = 0; i < keys; i++)
+        jumped[i] = -min_run;
+    int jumps = 0, under_ring = 0;
     for (int64_t f = 0; f < p.frames; f++) {
         sk_frame_state state;
         sk_timeline_state_at(p.timeline, f, &state);
@@ -261,26 +272,41 @@ static void check_names(const char *path, int most_frames_under_ring)
         sk_vec2 q = sk_layout_to_px(&layout, state.query);
         double r = KEY_RADIUS * layout.unit;
         bool any_under = false;
-        for (int i = 0; i < keys; i++) {
+        for (size_t i = 0; i < keys; i++) {
+            sk_vec2 k = sk_layout_to_px(&layout, p.scene->keys[i].at);
+            sk_vec2 at = {names[i].at.x - k.x, names[i].at.y - k.y};
+            if (f > 0 && hypot(at.x - was[i].x, at.y - was[i].y) > names[i].box.h / 2) {
+                if (f - jumped[i] < min_run)
+                    fail_msg("%s frame %lld: key %zu's name jumps %lld frames after it last did",
+                             path, (long long)f, i, (long long)(f - jumped[i]));
+                jumped[i] = f;
+                jumps++;
+            }
+            was[i] = at;
             if (!names[i].placed || names[i].box.w <= 0)
                 continue;
             any_under = any_under || (state.opacity[SK_LAYER_QUERY] > 0.0 &&
                                       meets_ring(&layout, q, names[i].box));
-            for (int j = 0; j < keys; j++) {
+            for (size_t j = 0; j < keys; j++) {
                 sk_vec2 k = sk_layout_to_px(&layout, p.scene->keys[j].at);
                 sk_rect disc = {k.x - r, k.y - r, 2 * r, 2 * r};
                 if (sk_rect_overlap(names[i].box, disc) > 0.0 ||
                     (j != i && names[j].placed &&
                      sk_rect_overlap(names[i].box, names[j].box) > 0.0))
-                    fail_msg("%s frame %lld: key %d's name meets key %d", path, (long long)f, i, j);
+                    fail_msg("%s frame %lld: key %zu's name meets key %zu", path, (long long)f, i,
+                             j);
             }
         }
         under_ring += any_under;
         g_object_unref(pt.text);
     }
-    print_message("%s: %d keys' names move; the ring over a shown name in %d frames of %lld\n",
-                  path, moving, under_ring, (long long)p.frames);
+    print_message("%s: %d keys' names move, %d jumps; the ring over a shown name in %d frames "
+                  "of %lld\n",
+                  path, moving, jumps, under_ring, (long long)p.frames);
+    assert_true(jumps > 0);
     assert_true(under_ring <= most_frames_under_ring);
+    free(was);
+    free(jumped);
     plan_free(&p);
 }
 

@@ -156,13 +156,21 @@ static void painter_close(painter *p)
     g_object_unref(p->text);
 }
 
+/* Whether the frame has the plane's query ring, which labels move round:
+ * not without the query layer, nor in a view that draws its query its own
+ * way. */
+static bool has_ring(const sk_scene *scene)
+{
+    return sk_scene_draws(scene, SK_LAYER_QUERY) &&
+           painter_of(scene, SK_LAYER_QUERY) == sk_paint_query;
+}
+
 void sk_label_costs_of(cairo_t *cr, const sk_layout *layout, const sk_scene *scene,
                        const sk_timeline *timeline, const sk_frame *frame, sk_label_costs *out)
 {
     memset(out, 0, sizeof *out);
-    if (!sk_scene_draws(scene, SK_LAYER_QUERY) ||
-        painter_of(scene, SK_LAYER_QUERY) != sk_paint_query)
-        return; /* no ring, or a view that labels its query its own way */
+    if (!has_ring(scene))
+        return;
     painter p = painter_open(cr, layout, scene, timeline, frame);
     sk_label_covers(&p, out);
     painter_close(&p);
@@ -172,6 +180,15 @@ void sk_key_name_costs(cairo_t *cr, const sk_layout *layout, const sk_scene *sce
                        const sk_timeline *timeline, const sk_frame *frame, const bool *which,
                        bool *meets, double *area, double *cost)
 {
+    if (!has_ring(scene)) {
+        for (int i = 0; i < scene->key_count; i++) {
+            meets[i] = false;
+            area[i] = 0.0;
+            if (which && which[i])
+                memset(cost + (size_t)i * SK_KEY_NAME_PLACES, 0, SK_KEY_NAME_PLACES * sizeof *cost);
+        }
+        return;
+    }
     painter p = painter_open(cr, layout, scene, timeline, frame);
     sk_key_name_covers(&p, which, meets, area, cost);
     painter_close(&p);

@@ -27,7 +27,8 @@
 #define PLACES 8
 #define RING_PAD 3.0     /* names keep this far beyond the ring's halo */
 #define RING_WEIGHT 10.0 /* the ring over part of a name costs ten times that part */
-#define AWAY_SHARE 0.05  /* a name away from its place costs 5 % of its box a frame */
+#define AWAY_SHARE 0.05  /* a name away from its place costs 5 % of its box a frame, */
+#define FAR_WEIGHT 1.0   /* and that again for each of its heights further from its disc */
 
 /* What decides the placement besides the scene's keys. */
 typedef struct signature {
@@ -291,6 +292,18 @@ const sk_key_label *sk_key_labels(painter *p)
     return shown;
 }
 
+/* What it costs a frame for key i's name to be at box rather than at its
+ * own place: more the further it is from its disc (beyond the gap a name
+ * keeps), so that a name beside the ring is still seen to be the key's. */
+static double away_cost(const painter *p, int i, sk_rect box)
+{
+    sk_vec2 k = sk_layout_to_px(p->layout, p->scene->keys[i].at);
+    double dx = k.x - sk_max(box.x, sk_min(k.x, box.x + box.w));
+    double dy = k.y - sk_max(box.y, sk_min(k.y, box.y + box.h));
+    double beyond = sqrt(dx * dx + dy * dy) - sk_u(p, KEY_RADIUS + NAME_GAP);
+    return AWAY_SHARE * box.w * box.h * (1.0 + FAR_WEIGHT * sk_max(beyond, 0.0) / box.h);
+}
+
 /* Whether the ring comes near enough to key i for any of its w x h name's
  * places round the disc to meet it. */
 static bool ring_near(const painter *p, ring g, int i, double w, double h)
@@ -328,12 +341,13 @@ void sk_key_name_covers(painter *p, const bool *which, bool *meets, double *area
                 c[place] = place <= PLACES ? AWAY_SHARE * w * h : SK_STEADY_BLOCKED;
             continue;
         }
+        /* A place on a disc or a shown name is one the frame would refuse
+         * (take_planned): blocked, so that the plan is what is drawn. */
         for (int place = 1; place < SK_KEY_NAME_PLACES; place++) {
             sk_key_label m = off_place(p, g, i, w, h, place);
-            double cover = covered(p, cached->discs, m.box, own, n, i, true);
-            c[place] = isinf(cover)
-                           ? SK_STEADY_BLOCKED
-                           : AWAY_SHARE * w * h + RING_WEIGHT * ring_cover(g, m.box) + cover;
+            bool free = covered(p, cached->discs, m.box, own, n, i, false) == 0.0;
+            c[place] = free ? away_cost(p, i, m.box) + RING_WEIGHT * ring_cover(g, m.box)
+                            : SK_STEADY_BLOCKED;
         }
     }
 }

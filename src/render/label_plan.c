@@ -91,24 +91,15 @@ static void frame_at(sk_evaluator *e, const sk_scene *scene, const sk_timeline *
                    layout);
 }
 
-/* Pass one: the query's and the σ's costs, and which names ever move. */
-static void measure_labels(plan *l, sk_evaluator *e, const sk_scene *scene, cairo_t *cr,
-                           const sk_timeline *timeline)
+/* Pass one: which names the ring ever meets, and their largest boxes. */
+static void find_moving_names(plan *l, sk_evaluator *e, const sk_scene *scene, cairo_t *cr,
+                              const sk_timeline *timeline)
 {
     for (size_t f = 0; f < l->frames; f++) {
         sk_frame_state state;
         sk_frame frame;
         sk_layout layout;
         frame_at(e, scene, timeline, f, &state, &frame, &layout);
-        sk_label_costs c;
-        sk_label_costs_of(cr, &layout, scene, timeline, &frame, &c);
-        memcpy(l->query + f * SK_QUERY_LABEL_PLACES, c.query, sizeof c.query);
-        memcpy(l->sigma + f * SK_SIGMA_LABEL_PLACES, c.sigma, sizeof c.sigma);
-        l->query_area = fmax(l->query_area, c.query_area);
-        l->sigma_area = fmax(l->sigma_area, c.sigma_area);
-        l->any = l->any || c.query_area > 0.0;
-        if (c.query_area <= 0.0)
-            continue; /* no ring this frame */
         sk_key_name_costs(cr, &layout, scene, timeline, &frame, NULL, l->meets, l->area, NULL);
         for (int i = 0; i < l->keys; i++) {
             l->moves[i] = l->moves[i] || l->meets[i];
@@ -142,27 +133,38 @@ static void measure_names(plan *l, sk_evaluator *e, const sk_scene *scene, cairo
     }
 }
 
+/* Pass three: the query's and the σ's costs, the names where the plan
+ * puts them, so that these two keep off the names rather than the other
+ * way round. */
+static void measure_labels(plan *l, sk_evaluator *e, const sk_scene *scene, cairo_t *cr,
+                           const sk_timeline *timeline, const sk_label_places *places)
+{
+    for (size_t f = 0; f < l->frames; f++) {
+        sk_frame_state state;
+        sk_frame frame;
+        sk_layout layout;
+        frame_at(e, scene, timeline, f, &state, &frame, &layout);
+        frame.places = &places[f];
+        sk_label_costs c;
+        sk_label_costs_of(cr, &layout, scene, timeline, &frame, &c);
+        memcpy(l->query + f * SK_QUERY_LABEL_PLACES, c.query, sizeof c.query);
+        memcpy(l->sigma + f * SK_SIGMA_LABEL_PLACES, c.sigma, sizeof c.sigma);
+        l->query_area = fmax(l->query_area, c.query_area);
+        l->sigma_area = fmax(l->sigma_area, c.sigma_area);
+        l->any = l->any || c.query_area > 0.0;
+    }
+}
+
 static bool steady(plan *l, const double *cost, int places, double area)
 {
     return sk_steady_choices(cost, l->frames, places, l->min_run, SWITCH_SHARE * area * l->min_run,
                              l->choice);
 }
 
-/* The plan's places into out (frames, then frames x keys of names, or
- * names NULL when they are not planned). */
-static bool choose(plan *l, sk_label_places *out, unsigned char *names)
+/* The moving names' places into names (frames x keys; 0, at home, for the
+ * others). */
+static bool choose_names(plan *l, unsigned char *names)
 {
-    if (!steady(l, l->query, SK_QUERY_LABEL_PLACES, l->query_area))
-        return false;
-    for (size_t f = 0; f < l->frames; f++)
-        out[f] = (sk_label_places){.query = l->choice[f],
-                                   .names = names ? names + f * (size_t)l->keys : NULL};
-    if (!steady(l, l->sigma, SK_SIGMA_LABEL_PLACES, l->sigma_area))
-        return false;
-    for (size_t f = 0; f < l->frames; f++)
-        out[f].sigma = l->choice[f];
-    if (!names)
-        return true;
     memset(names, 0, l->frames * (size_t)l->keys);
     size_t row = (size_t)l->moving * SK_KEY_NAME_PLACES;
     for (int i = 0, slot = 0; i < l->keys; i++) {
@@ -181,6 +183,20 @@ static bool choose(plan *l, sk_label_places *out, unsigned char *names)
     return true;
 }
 
+/* The query's and the σ's places into out. */
+static bool choose_labels(plan *l, sk_label_places *out)
+{
+    if (!steady(l, l->query, SK_QUERY_LABEL_PLACES, l->query_area))
+        return false;
+    for (size_t f = 0; f < l->frames; f++)
+        out[f].query = l->choice[f];
+    if (!steady(l, l->sigma, SK_SIGMA_LABEL_PLACES, l->sigma_area))
+        return false;
+    for (size_t f = 0; f < l->frames; f++)
+        out[f].sigma = l->choice[f];
+    return true;
+}
+
 /* Each evaluator plans for itself: the same figures give the same places,
  * so a frame is still a pure function of its index, and no worker waits. */
 sk_status sk_plan_label_places(sk_evaluator *e, cairo_t *cr, const sk_timeline *timeline,
@@ -196,28 +212,33 @@ sk_status sk_plan_label_places(sk_evaluator *e, cairo_t *cr, const sk_timeline *
         plan_free(&l);
         return sk_error_nomem(err);
     }
-    measure_labels(&l, e, scene, cr, timeline);
-    if (!l.any) {
-        plan_free(&l);
-        return SK_OK;
-    }
+    find_moving_names(&l, e, scene, cr, timeline);
     size_t per_frame = LABEL_BYTES_PER_FRAME + (size_t)l.keys;
     bool names = frames <= PLAN_BUDGET / (per_frame + (size_t)l.moving * NAME_BYTES_PER_FRAME);
     if (!names)
         l.moving = 0;
     /* One block: the frames' places, then their names' places. */
     sk_label_places *places = malloc(frames * (sizeof *places + (size_t)l.keys));
+    unsigned char *name_places = names && places ? (unsigned char *)(places + frames) : NULL;
     l.names = malloc(frames * ((size_t)l.moving * SK_KEY_NAME_PLACES + 1) * sizeof *l.names);
     bool ok = places && l.names;
-    if (ok) {
+    for (size_t f = 0; ok && f < frames; f++)
+        places[f] =
+            (sk_label_places){.names = name_places ? name_places + f * (size_t)l.keys : NULL};
+    if (ok && name_places) {
         if (l.moving > 0)
             measure_names(&l, e, scene, cr, timeline);
-        ok = choose(&l, places, names ? (unsigned char *)(places + frames) : NULL);
+        ok = choose_names(&l, name_places);
     }
+    if (ok) {
+        measure_labels(&l, e, scene, cr, timeline, places);
+        ok = !l.any || choose_labels(&l, places);
+    }
+    bool any = l.any;
     plan_free(&l);
-    if (!ok) {
+    if (!ok || !any) {
         free(places);
-        return sk_error_nomem(err);
+        return ok ? SK_OK : sk_error_nomem(err);
     }
     *out = places;
     return SK_OK;
