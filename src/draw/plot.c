@@ -445,6 +445,22 @@ static void sigma_label_covers(painter *p, const label_places *l, double *cover)
     }
 }
 
+/* A moving label at the plan's place, or without a plan (planned < 0) at
+ * its least covered place in this frame alone. */
+static void paint_moving_label(painter *p, void (*find)(painter *, label_places *),
+                               void (*covers)(painter *, const label_places *, double *), int count,
+                               int planned)
+{
+    label_places at;
+    find(p, &at);
+    if (planned < 0) {
+        double cover[SK_QUERY_LABEL_PLACES]; /* the most places a label has */
+        covers(p, &at, cover);
+        planned = least_covered(cover, count);
+    }
+    draw_label_at(p, &at, planned);
+}
+
 static bool draws_bandwidth(const painter *p)
 {
     const sk_kernel *k = &p->frame->state->kernel;
@@ -481,15 +497,8 @@ static void paint_bandwidth(painter *p)
     cairo_new_sub_path(cr);
     cairo_arc(cr, q.x, q.y, r, 0, 2 * M_PI);
     stroke_dashed(p, 6, 8, 2, 0.35);
-    int place = p->frame->places ? p->frame->places->sigma : -1;
-    label_places at;
-    sigma_label_places(p, &at);
-    if (place < 0) {
-        double cover[SK_SIGMA_LABEL_PLACES];
-        sigma_label_covers(p, &at, cover);
-        place = least_covered(cover, SK_SIGMA_LABEL_PLACES);
-    }
-    draw_label_at(p, &at, place);
+    paint_moving_label(p, sigma_label_places, sigma_label_covers, SK_SIGMA_LABEL_PLACES,
+                       p->frame->places ? p->frame->places->sigma : -1);
 }
 
 /* The query's positions over the last TRAIL_SECONDS, newest first, into
@@ -575,15 +584,8 @@ static void paint_trail(painter *p)
  * so above is tried first. */
 static void paint_query_label(painter *p)
 {
-    int place = p->frame->places ? p->frame->places->query : -1;
-    label_places at;
-    query_label_places(p, &at);
-    if (place < 0) {
-        double cover[SK_QUERY_LABEL_PLACES];
-        query_label_covers(p, &at, cover);
-        place = least_covered(cover, SK_QUERY_LABEL_PLACES);
-    }
-    draw_label_at(p, &at, place);
+    paint_moving_label(p, query_label_places, query_label_covers, SK_QUERY_LABEL_PLACES,
+                       p->frame->places ? p->frame->places->query : -1);
 }
 
 /* The query ring, filled with the output; hollow and dashed when a compact
